@@ -1,0 +1,107 @@
+"""callflow's exception hierarchy.
+
+Every error callflow raises derives from :class:`CallflowError` and from the
+built-in exception it resembles, so ``except ValueError`` keeps working for
+callers that do not know callflow. Each carries the data that caused it as
+attributes, and its message is one sentence naming them.
+"""
+
+from collections.abc import Sequence
+
+__all__ = [
+    "CallEndedError",
+    "CallflowError",
+    "InvalidDefinitionError",
+    "InvalidTransitionError",
+    "UnknownRuleError",
+    "ValidationError",
+]
+
+
+class CallflowError(Exception):
+    """Base class of every error raised by callflow."""
+
+
+class ValidationError(CallflowError, ValueError):
+    """A value given to callflow is not acceptable.
+
+    Attributes:
+        field: the name of the argument or attribute that was refused.
+        value: the refused value, as given.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field!r} {reason} (got {value!r})")
+
+
+class InvalidDefinitionError(CallflowError, ValueError):
+    """A transition table is malformed.
+
+    Attributes:
+        state: the offending state (or ``None`` when the fault is not one state's).
+    """
+
+    def __init__(self, state: object, reason: str) -> None:
+        self.state = state
+        self.reason = reason
+        where = "" if state is None else f"state {_state_name(state)}: "
+        super().__init__(f"invalid transition table: {where}{reason}")
+
+
+class InvalidTransitionError(CallflowError, ValueError):
+    """An event was refused; the call it was sent to is unchanged.
+
+    Attributes:
+        event: the refused event's name.
+        stage: the stage the call was in (and still is).
+        allowed: the events the call accepts now.
+        rule: the code of the rule whose guard refused the event, or ``None``
+            when the event is simply not part of the procedure at this stage.
+    """
+
+    def __init__(
+        self,
+        event: str,
+        stage: object,
+        allowed: Sequence[str],
+        rule: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.event = event
+        self.stage = stage
+        self.allowed = tuple(allowed)
+        self.rule = rule
+        if reason is None:
+            reason = "it is not part of the procedure at this stage"
+        because = f" ({rule})" if rule else ""
+        options = ", ".join(self.allowed) if self.allowed else "none"
+        super().__init__(
+            f"event {event!r} refused in stage {_state_name(stage)}: {reason}{because};"
+            f" allowed now: {options}"
+        )
+
+
+class CallEndedError(InvalidTransitionError):
+    """An event was sent to a call that has already ended or been abandoned."""
+
+    def __init__(self, event: str, stage: object) -> None:
+        super().__init__(event, stage, (), reason="the call is over")
+
+
+class UnknownRuleError(CallflowError, LookupError):
+    """A rule code that callflow does not define was looked up.
+
+    Attributes:
+        code: the code that was asked for.
+    """
+
+    def __init__(self, code: object) -> None:
+        self.code = code
+        super().__init__(f"unknown rule code {code!r}; see callflow.rules.RULES")
+
+
+def _state_name(state: object) -> str:
+    return str(getattr(state, "name", state))

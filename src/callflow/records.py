@@ -1,0 +1,60 @@
+"""What a call keeps: its event records and its findings."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+
+import attrs
+
+from callflow.stages import Stage
+
+__all__ = ["EventRecord", "Finding"]
+
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+def _frozen_payload(payload: Mapping[str, object]) -> Mapping[str, object]:
+    if not payload:
+        return _EMPTY  # most events carry nothing: share one empty mapping
+    return payload if isinstance(payload, MappingProxyType) else MappingProxyType(dict(payload))
+
+
+@attrs.frozen
+class EventRecord:
+    """One accepted event in a call's history.
+
+    Attributes:
+        event: the event's name (``"answer"``, ``"diagnose"``...).
+        from_stage: the stage the call was in.
+        to_stage: the stage the event left it in (the same for internal events).
+        at: when it happened, timezone-aware.
+        payload: the event's arguments, as given to the event method; replaying
+            them rebuilds the call.
+    """
+
+    event: str
+    from_stage: Stage
+    to_stage: Stage
+    at: datetime
+    payload: Mapping[str, object] = attrs.field(
+        default=_EMPTY, converter=_frozen_payload, hash=False
+    )
+
+
+@attrs.frozen
+class Finding:
+    """A departure from the procedure, found while driving or auditing a call.
+
+    Attributes:
+        rule: the rule code (see :data:`callflow.rules.RULES`).
+        message: one sentence saying what happened.
+        event_index: the index in ``call.history`` of the event it concerns.
+        event: that event's name.
+        stage: the stage the call was in when the event came.
+    """
+
+    rule: str
+    message: str
+    event_index: int
+    event: str
+    stage: Stage

@@ -1,0 +1,162 @@
+"""The stages of a helpdesk call and the procedure that links them.
+
+:data:`PROCEDURE` is the call's transition table (DOMAIN.md section 1): the
+seven handling stages of seed 000, the lifecycle states around them, the
+loops the procedure allows and the guards that enforce its hard rules. The
+live :class:`~callflow.Call`, the audit replay, the diagram and the test
+strategies are all built from it.
+
+>>> [stage.name for stage in HANDLING_STAGES]  # doctest: +NORMALIZE_WHITESPACE
+['GREETING', 'VENTING', 'TROUBLESHOOTING', 'DIAGNOSIS', 'RESOLUTION',
+ 'IMPLEMENT_OR_ASSIGN', 'GOODBYE']
+>>> PROCEDURE.transition(Stage.DIAGNOSIS, "propose").dest
+<Stage.RESOLUTION: 'resolution'>
+"""
+
+import enum
+from typing import Protocol
+
+from callflow.table import Guard, StateKind, Transition, TransitionTable
+
+__all__ = [
+    "CALLER_VERIFIED",
+    "DIAGNOSIS_RECORDED",
+    "FIXED_OR_ASSIGNED",
+    "HANDLING_STAGES",
+    "NOT_ON_HOLD",
+    "ON_HOLD",
+    "PROCEDURE",
+    "RESOLUTION_CONFIRMED",
+    "GuardSubject",
+    "Stage",
+]
+
+
+class Stage(enum.Enum):
+    """Where a call is: the seven handling stages and the lifecycle states."""
+
+    RINGING = "ringing"
+    GREETING = "greeting"
+    VENTING = "venting"
+    TROUBLESHOOTING = "troubleshooting"
+    DIAGNOSIS = "diagnosis"
+    RESOLUTION = "resolution"
+    IMPLEMENT_OR_ASSIGN = "implement_or_assign"
+    GOODBYE = "goodbye"
+    ENDED = "ended"
+    ABANDONED = "abandoned"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the call is over in this state (no event is accepted any more)."""
+        return self is Stage.ENDED or self is Stage.ABANDONED
+
+    @property
+    def is_handling(self) -> bool:
+        """Whether this is one of the seven handling stages (the call is answered, not over)."""
+        return self in HANDLING_STAGES
+
+
+HANDLING_STAGES: tuple[Stage, ...] = (
+    Stage.GREETING,
+    Stage.VENTING,
+    Stage.TROUBLESHOOTING,
+    Stage.DIAGNOSIS,
+    Stage.RESOLUTION,
+    Stage.IMPLEMENT_OR_ASSIGN,
+    Stage.GOODBYE,
+)
+"""The seven handling stages of seed 000, in procedure order."""
+
+
+class GuardSubject(Protocol):
+    """What the procedure's guards read from a call."""
+
+    @property
+    def caller_verified(self) -> bool: ...
+    @property
+    def diagnosis(self) -> str | None: ...
+    @property
+    def fixed(self) -> bool: ...
+    @property
+    def assigned(self) -> bool: ...
+    @property
+    def resolution_confirmed(self) -> bool: ...
+    @property
+    def on_hold(self) -> bool: ...
+
+
+CALLER_VERIFIED: Guard[GuardSubject] = Guard(
+    "CF205", "an identified and verified caller", lambda call: call.caller_verified
+)
+"""Leaving the greeting (or opening a ticket's history) needs a verified caller."""
+
+DIAGNOSIS_RECORDED: Guard[GuardSubject] = Guard(
+    "CF405", "a recorded diagnosis label", lambda call: bool(call.diagnosis)
+)
+"""A resolution is proposed only once the problem has a label."""
+
+FIXED_OR_ASSIGNED: Guard[GuardSubject] = Guard(
+    "CF705", "an implemented fix or an assignment", lambda call: call.fixed or call.assigned
+)
+"""The goodbye comes after the problem is fixed or assigned, so the caller knows what is next."""
+
+RESOLUTION_CONFIRMED: Guard[GuardSubject] = Guard(
+    "CF701",
+    "the resolution confirmed with the caller",
+    lambda call: call.resolution_confirmed or not call.fixed,
+)
+"""A call resolved on the line ends only after the caller confirmed the fix works."""
+
+NOT_ON_HOLD: Guard[GuardSubject] = Guard(
+    "CF002", "a call that is not on hold", lambda call: not call.on_hold
+)
+ON_HOLD: Guard[GuardSubject] = Guard("CF002", "a call on hold", lambda call: call.on_hold)
+
+
+def _procedure() -> TransitionTable[Stage, GuardSubject]:
+    def row(
+        event: str, source: Stage, dest: Stage, *guards: Guard[GuardSubject]
+    ) -> Transition[Stage, GuardSubject]:
+        return Transition(event, source, dest, guards)
+
+    s = Stage
+    return TransitionTable(
+        states={
+            s.RINGING: StateKind.INITIAL,
+            **dict.fromkeys(HANDLING_STAGES, StateKind.ACTIVE),
+            s.ENDED: StateKind.FINAL,
+            s.ABANDONED: StateKind.FINAL,
+        },
+        transitions=[
+            row("answer", s.RINGING, s.GREETING),
+            row("identify", s.GREETING, s.GREETING),
+            row("listen", s.GREETING, s.VENTING, CALLER_VERIFIED),
+            row("follow_up", s.GREETING, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
+            row("take_message", s.GREETING, s.ENDED),
+            row("listen", s.VENTING, s.VENTING),
+            row("troubleshoot", s.VENTING, s.TROUBLESHOOTING),
+            row("troubleshoot", s.TROUBLESHOOTING, s.TROUBLESHOOTING),
+            row("diagnose", s.TROUBLESHOOTING, s.DIAGNOSIS),
+            row("diagnose", s.DIAGNOSIS, s.DIAGNOSIS),
+            row("troubleshoot", s.DIAGNOSIS, s.TROUBLESHOOTING),  # loop: not sure yet
+            row("propose", s.DIAGNOSIS, s.RESOLUTION, DIAGNOSIS_RECORDED),
+            row("troubleshoot", s.RESOLUTION, s.TROUBLESHOOTING),  # loop: the fix failed
+            row("implement", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN),
+            row("assign", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN),
+            row("implement", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
+            row("assign", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
+            row("troubleshoot", s.IMPLEMENT_OR_ASSIGN, s.TROUBLESHOOTING),  # loop: the fix failed
+            row("goodbye", s.IMPLEMENT_OR_ASSIGN, s.GOODBYE, FIXED_OR_ASSIGNED),
+            row("goodbye", s.GOODBYE, s.GOODBYE),
+            row("hang_up", s.GOODBYE, s.ENDED, RESOLUTION_CONFIRMED),
+            *(row("hold", stage, stage, NOT_ON_HOLD) for stage in HANDLING_STAGES),
+            *(row("resume", stage, stage, ON_HOLD) for stage in HANDLING_STAGES),
+            *(row("transfer", stage, s.ENDED) for stage in HANDLING_STAGES),
+            *(row("abandon", stage, s.ABANDONED) for stage in (s.RINGING, *HANDLING_STAGES)),
+        ],
+    )
+
+
+PROCEDURE: TransitionTable[Stage, GuardSubject] = _procedure()
+"""The call procedure: the single source of truth for every call."""

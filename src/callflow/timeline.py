@@ -1,0 +1,71 @@
+"""A call as readable text: its events, the time in each stage, holds, outcome, findings."""
+
+from datetime import datetime, timedelta
+
+from callflow.call import Call
+from callflow.people import Caller
+
+__all__ = ["render_timeline"]
+
+
+def render_timeline(call: Call, now: datetime | None = None) -> str:
+    """Render ``call`` as a plain-text timeline.
+
+    Args:
+        call: the call to show.
+        now: for a call still going on, the time to measure up to.
+    """
+    measures = call.measures(now)
+    start = measures.started_at
+    lines = [
+        f"Call to {call.agent.organisation}, answered by {call.agent.name}"
+        f" ({call.mode.value} mode), first ring at {start.isoformat()}",
+        "",
+        f"  {'at':>7}  {'stage':<40}  {'event':<13} details",
+    ]
+    for record in call.history:
+        moved = (
+            record.to_stage.name
+            if record.from_stage is record.to_stage
+            else f"{record.from_stage.name} -> {record.to_stage.name}"
+        )
+        lines.append(
+            f"  {_clock(record.at - start):>7}  {moved:<40}  {record.event:<13}"
+            f" {_details(record.payload)}".rstrip()
+        )
+    lines += ["", "Time in stage:"]
+    lines += [
+        f"  {stage.name:<20} {_clock(spent):>7}" for stage, spent in measures.time_in_stage.items()
+    ]
+    lines += [
+        "",
+        f"Ring wait: {_clock(measures.ring_wait)} ({measures.rings} rings)",
+        f"Talk time: {_clock(measures.talk_time)}",
+        f"Holds: {measures.hold_count} (total {_clock(measures.total_hold)},"
+        f" longest {_clock(measures.longest_hold)})",
+        f"Outcome: {measures.outcome.value if measures.outcome else 'in progress'}",
+        f"Findings: {len(call.findings) or 'none'}",
+    ]
+    lines += [
+        f"  {f.rule}  {f.message} (event {f.event_index}, {f.event} in {f.stage.name})"
+        for f in call.findings
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _clock(delta: timedelta) -> str:
+    minutes, seconds = divmod(int(delta.total_seconds()), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def _details(payload: object) -> str:
+    if not isinstance(payload, dict) and not hasattr(payload, "items"):
+        return ""
+    shown = []
+    for key, value in payload.items():
+        if key in ("agent", "mode", "thresholds") or value is None or value is False:
+            continue
+        if isinstance(value, Caller):
+            value = value.name + (f" ({value.user_id})" if value.user_id else "")
+        shown.append(f"{key}={value}" if not isinstance(value, str) else f"{key}={value!r}")
+    return ", ".join(shown)
