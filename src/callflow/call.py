@@ -24,7 +24,7 @@ import attrs
 
 from callflow.clock import Clock, check_aware, utc_now
 from callflow.errors import CallEndedError, InvalidTransitionError, ValidationError
-from callflow.measures import CallMeasures, Outcome, measure
+from callflow.measures import CallMeasures, Outcome, count_rings, measure
 from callflow.people import Agent, Caller
 from callflow.records import EventRecord, Finding
 from callflow.stages import PROCEDURE, Stage
@@ -131,7 +131,8 @@ class Call:
             raise ValidationError("rings", rings, "must be a positive whole number or None")
         index = self._fire("answer", {"rings": rings})
         if rings is None:
-            rings = self.measures().rings
+            wait = self._history[index].at - self._history[0].at
+            rings = count_rings(wait, self._thresholds.ring_cadence)
         if rings > self._thresholds.max_rings:
             self._note(
                 "CF101", f"answered on ring {rings}, after ring {self._thresholds.max_rings}", index

@@ -19,7 +19,7 @@ from callflow.records import EventRecord
 from callflow.stages import Stage
 from callflow.thresholds import Thresholds
 
-__all__ = ["CallMeasures", "Outcome", "measure"]
+__all__ = ["CallMeasures", "Outcome", "count_rings", "measure"]
 
 _ZERO = timedelta()
 
@@ -56,6 +56,11 @@ class CallMeasures:
     longest_hold: timedelta
     time_in_stage: Mapping[Stage, timedelta]
     outcome: Outcome | None
+
+
+def count_rings(wait: timedelta, cadence: timedelta) -> int:
+    """How many times a phone rang in ``wait`` at one ring per ``cadence`` (at least once)."""
+    return max(1, math.ceil(wait / cadence))
 
 
 def measure(
@@ -101,7 +106,7 @@ def measure(
         holds.append(end - hold_start)
     ring_wait = (answered_at or end) - first.at
     cadence = (thresholds or Thresholds()).ring_cadence
-    rings = rings_given if isinstance(rings_given, int) else max(1, math.ceil(ring_wait / cadence))
+    rings = rings_given if isinstance(rings_given, int) else count_rings(ring_wait, cadence)
     total_hold = sum(holds, _ZERO)
     talk = _ZERO if answered_at is None else max(_ZERO, end - answered_at - total_hold)
     return CallMeasures(
