@@ -9,10 +9,11 @@ the engine is asked to move a subject, so the engine only ever performs moves
 the table allows (or, in audit mode, a move the caller asked to be forced).
 
 The move itself goes through ``Machine.set_state`` rather than
-``Event.trigger``: callflow registers no callbacks, and on the reference
-machine ``Event.trigger`` costs about 15 µs a call (event data, logging and
-empty callback chains), ``set_state`` about 1.3 µs (see
-``benchmarks/bench_core.py``).
+``Event.trigger``: callflow registers no callbacks, and ``Event.trigger``
+costs about ten times as much (it builds event data, logs and walks empty
+callback chains: about 12 µs against 1.1 µs on the reference machine; run
+``benchmarks/bench_core.py`` for the figures on yours), which alone would
+take most of the 15 µs an event may cost.
 """
 
 import enum

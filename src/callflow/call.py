@@ -18,6 +18,7 @@ abandon
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -47,6 +48,8 @@ class Mode(enum.Enum):
 
 
 def _mode(value: object) -> Mode:
+    if type(value) is Mode:  # the common case, kept cheap: it runs for every call created
+        return value
     try:
         return Mode(value)
     except ValueError:
@@ -107,7 +110,8 @@ class Call:
     def __attrs_post_init__(self) -> None:
         at = check_aware("clock", self._clock())
         payload = {"agent": self._agent, "mode": self._mode, "thresholds": self._thresholds}
-        self._history.append(EventRecord("ring", Stage.RINGING, Stage.RINGING, at, payload))
+        ring = EventRecord("ring", Stage.RINGING, Stage.RINGING, at, MappingProxyType(payload))
+        self._history.append(ring)
 
     def __repr__(self) -> str:
         return (
@@ -130,6 +134,8 @@ class Call:
         ):
             raise ValidationError("rings", rings, "must be a positive whole number or None")
         index = self._fire("answer", {"rings": rings})
+        if self._history[index].from_stage is not Stage.RINGING:
+            return  # a repeated answer (audit mode): CF101 judged the first one
         if rings is None:
             wait = self._history[index].at - self._history[0].at
             rings = count_rings(wait, self._thresholds.ring_cadence)
@@ -304,13 +310,12 @@ class Call:
             raise ValidationError(
                 "history", records[:1], "must start with the call's 'ring' record"
             )
-        times = iter(record.at for record in records)
         ring = records[0].payload
         call = cls(
             agent=ring.get("agent"),  # type: ignore[arg-type]  # checked by the validator
             mode=ring.get("mode"),
             thresholds=ring.get("thresholds", _DEFAULT_THRESHOLDS),  # type: ignore[arg-type]
-            clock=lambda: next(times),
+            clock=lambda: records[0].at,
         )
         for index, record in enumerate(records[1:], start=1):
             _replay_one(call, index, record)
@@ -352,7 +357,9 @@ class Call:
         if dest is not stage:
             PROCEDURE.move(self, dest)
         index = len(self._history)
-        self._history.append(EventRecord(event, stage, dest, at, payload))
+        # The payload dict was built by the event method and nobody else holds
+        # it: wrapping it read-only (instead of copying it) keeps the record immutable.
+        self._history.append(EventRecord(event, stage, dest, at, MappingProxyType(payload)))
         for rule, message in departures:
             self._findings.append(Finding(rule, message, index, event, stage))
         return index
@@ -501,6 +508,7 @@ def _replay_one(call: Call, index: int, record: EventRecord) -> None:
     method = _EVENT_METHODS.get(record.event) if isinstance(record, EventRecord) else None
     if method is None:
         raise ValidationError(f"history[{index}]", record, "is not an event of the procedure")
+    call._clock = lambda: record.at  # the event happens at its recorded time, however often read
     try:
         method(call, **record.payload)
     except TypeError as error:

@@ -232,7 +232,7 @@ def _check_target(event: str, rows: Iterable[Transition[S, M]]) -> S | None:
     mine = [row for row in rows if row.event == event]
     if all(row.internal for row in mine):
         return None
-    dests = list(dict.fromkeys(row.dest for row in mine))
+    dests = list(dict.fromkeys(row.dest for row in mine if not row.internal))
     if len(dests) > 1:
         raise InvalidDefinitionError(
             dests[1],

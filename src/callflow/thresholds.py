@@ -5,6 +5,7 @@ from datetime import timedelta
 import attrs
 
 from callflow.errors import ValidationError
+from callflow.validators import field_name
 
 __all__ = ["Thresholds"]
 
@@ -13,12 +14,12 @@ def _positive_duration(
     instance: object, attribute: "attrs.Attribute[timedelta]", value: object
 ) -> None:
     if not isinstance(value, timedelta) or value <= timedelta():
-        raise ValidationError(attribute.name, value, "must be a positive timedelta")
+        raise ValidationError(field_name(attribute), value, "must be a positive timedelta")
 
 
 def _positive_int(instance: object, attribute: "attrs.Attribute[int]", value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(attribute.name, value, "must be a positive whole number")
+        raise ValidationError(field_name(attribute), value, "must be a positive whole number")
 
 
 @attrs.frozen

@@ -20,6 +20,7 @@ __all__ = [
     "check_flag",
     "check_optional_text",
     "check_text",
+    "field_name",
     "instance_of",
     "non_empty_text",
     "optional_non_empty_text",
@@ -47,6 +48,11 @@ def check_flag(field: str, value: object) -> bool:
     return value
 
 
+def field_name(attribute: "attrs.Attribute[Any]") -> str:
+    """The name users pass a field by: its ``__init__`` alias (``agent`` for ``_agent``)."""
+    return attribute.alias or attribute.name
+
+
 @attrs.frozen(repr=False)
 class _TextValidator:
     optional: bool
@@ -54,7 +60,7 @@ class _TextValidator:
     def __call__(self, instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
         if value is None and self.optional:
             return
-        check_text(attribute.name, value)
+        check_text(field_name(attribute), value)
 
     def __repr__(self) -> str:
         return "<optional_non_empty_text>" if self.optional else "<non_empty_text>"
@@ -76,7 +82,7 @@ class _InstanceOfValidator:
 
     def __call__(self, instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
         if not isinstance(value, self.kind):
-            raise ValidationError(attribute.name, value, f"must be a {self.kind.__name__}")
+            raise ValidationError(field_name(attribute), value, f"must be a {self.kind.__name__}")
 
     def __repr__(self) -> str:
         return f"<instance_of {self.kind.__name__}>"

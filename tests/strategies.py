@@ -1,0 +1,246 @@
+"""Hypothesis strategies for callflow's tests, derived from ``callflow.PROCEDURE``.
+
+The procedure's table is the single source of truth: which events exist, where
+they lead and which ones a call accepts now all come from it (directly, or
+through a strict :class:`~callflow.Call` asking it). The only thing written
+here by hand is what each event *method* takes as arguments, and the module
+refuses to import if that mapping and the table ever disagree.
+
+A drawn step is a :class:`Step`: an event, its keyword arguments and how many
+seconds the clock moves before it. :func:`perform` sends one to a call.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies import SearchStrategy
+
+from callflow import PROCEDURE, Agent, Call, Caller, ManualClock, Stage, Thresholds
+
+__all__ = [
+    "EVENT_ARGS",
+    "Step",
+    "agents",
+    "callers",
+    "clocks",
+    "event_args",
+    "event_sequences",
+    "legal_paths",
+    "perform",
+    "texts",
+    "thresholds",
+    "waits",
+]
+
+Kwargs = Mapping[str, Any]
+
+
+class Step(NamedTuple):
+    """One drawn event: its name, its keyword arguments, the seconds waited before it."""
+
+    event: str
+    kwargs: Kwargs
+    wait: int = 0
+
+
+def texts() -> SearchStrategy[str]:
+    """Short text with something other than spaces in it (what callflow accepts as text)."""
+    return st.text(min_size=1, max_size=12).filter(str.strip)
+
+
+def _optional_texts() -> SearchStrategy[str | None]:
+    return st.none() | texts()
+
+
+def callers() -> SearchStrategy[Caller]:
+    """Callers, with or without a user ID."""
+    return st.builds(Caller, name=texts(), user_id=_optional_texts())
+
+
+def agents() -> SearchStrategy[Agent]:
+    """Help desk agents."""
+    return st.builds(Agent, name=texts(), organisation=texts())
+
+
+def thresholds() -> SearchStrategy[Thresholds]:
+    """Rule limits: a ring cadence of 1 to 10 s and a ring limit of 1 to 4."""
+    return st.builds(
+        Thresholds,
+        ring_cadence=st.integers(min_value=1, max_value=10).map(lambda s: timedelta(seconds=s)),
+        max_rings=st.integers(min_value=1, max_value=4),
+    )
+
+
+def waits() -> SearchStrategy[int]:
+    """Seconds between two events: zero (same instant) up to half a minute.
+
+    The range straddles the default CF101 limit (2 rings at 6 s: 12 s), so a
+    first answer after one wait is sometimes in time and sometimes late.
+    """
+    return st.integers(min_value=0, max_value=30)
+
+
+def clocks(*, starts: SearchStrategy[datetime] | None = None) -> SearchStrategy[ManualClock]:
+    """Manual clocks standing at a drawn, timezone-aware time.
+
+    Args:
+        starts: where the clocks start (default: any UTC time this century).
+    """
+    if starts is None:
+        starts = st.datetimes(
+            min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)
+        )
+    if not isinstance(starts, SearchStrategy):
+        raise InvalidArgument(f"starts must be a strategy (got {starts!r})")
+    return st.builds(ManualClock, starts)
+
+
+def _kwargs(
+    required: Mapping[str, SearchStrategy[Any]] | None = None,
+    optional: Mapping[str, SearchStrategy[Any]] | None = None,
+) -> Callable[[], SearchStrategy[dict[str, Any]]]:
+    # Optional arguments are sometimes left out, so the methods' defaults are exercised too.
+    return lambda: st.fixed_dictionaries(dict(required or {}), optional=dict(optional or {}))
+
+
+EVENT_ARGS: Mapping[str, Callable[[], SearchStrategy[dict[str, Any]]]] = {
+    "answer": _kwargs(optional={"rings": st.none() | st.integers(min_value=1, max_value=6)}),
+    "identify": _kwargs({"caller": callers()}, {"verified": st.booleans()}),
+    "listen": _kwargs(optional={"problem": _optional_texts()}),
+    "follow_up": _kwargs({"ticket": texts()}),
+    "troubleshoot": _kwargs(optional={"step": _optional_texts()}),
+    "diagnose": _kwargs(optional={"label": _optional_texts()}),
+    "propose": _kwargs({"plan": texts()}),
+    "implement": _kwargs({"action": texts()}),
+    "assign": _kwargs({"to": texts()}, {"reason": _optional_texts()}),
+    "goodbye": _kwargs(
+        optional={"resolution_confirmed": st.booleans(), "anything_else_asked": st.booleans()}
+    ),
+    "hang_up": _kwargs(optional={"by": st.sampled_from(("caller", "agent"))}),
+    "hold": _kwargs(optional={"reason": _optional_texts()}),
+    "resume": _kwargs(),
+    "transfer": _kwargs({"to": texts()}, {"warm": st.booleans()}),
+    "take_message": _kwargs({"for_whom": texts()}, {"note": _optional_texts()}),
+    "abandon": _kwargs(),
+}
+"""For each event of the procedure, a factory of strategies for its method's keyword arguments."""
+
+if set(EVENT_ARGS) != set(PROCEDURE.events):  # the table decides; this mapping must follow
+    raise AssertionError(
+        f"EVENT_ARGS covers {sorted(EVENT_ARGS)}, PROCEDURE has {sorted(PROCEDURE.events)}"
+    )
+
+
+def event_args(event: str) -> SearchStrategy[dict[str, Any]]:
+    """Valid keyword arguments for the method of ``event`` (``answer`` -> ``rings=...``).
+
+    Raises:
+        InvalidArgument: for an event the procedure does not have.
+    """
+    if event not in EVENT_ARGS:
+        raise InvalidArgument(f"event must be one of {PROCEDURE.events} (got {event!r})")
+    return EVENT_ARGS[event]()
+
+
+def perform(call: Call, step: Step, clock: ManualClock) -> None:
+    """Move ``clock`` by the step's wait, then send the step's event to ``call``."""
+    clock.advance(seconds=step.wait)
+    getattr(call, step.event)(**step.kwargs)
+
+
+def _waits_or_default(gaps: SearchStrategy[int] | None) -> SearchStrategy[int]:
+    if gaps is None:
+        return waits()
+    if not isinstance(gaps, SearchStrategy):
+        raise InvalidArgument(f"waits must be a strategy (got {gaps!r})")
+    return gaps
+
+
+def _check_size(max_size: object) -> int:
+    if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0:
+        raise InvalidArgument(f"max_size must be a non-negative int (got {max_size!r})")
+    return max_size
+
+
+def event_sequences(
+    *,
+    max_size: int = 40,
+    events: SearchStrategy[str] | None = None,
+    waits: SearchStrategy[int] | None = None,
+) -> SearchStrategy[list[Step]]:
+    """Sequences of any events of the procedure, in any order, with valid arguments.
+
+    Args:
+        max_size: the longest sequence drawn.
+        events: which events to draw (default: any event of ``PROCEDURE``).
+        waits: the seconds waited before each event (default: :func:`waits`).
+    """
+    size = _check_size(max_size)
+    gaps = _waits_or_default(waits)
+    chosen = st.sampled_from(PROCEDURE.events) if events is None else events
+    step = chosen.flatmap(lambda event: st.builds(Step, st.just(event), event_args(event), gaps))
+    return st.lists(step, max_size=size)
+
+
+def legal_paths(
+    *, max_size: int = 40, waits: SearchStrategy[int] | None = None
+) -> SearchStrategy[list[Step]]:
+    """Event sequences a strict call accepts at every step, from its first ring on.
+
+    Walks the procedure with a strict :class:`~callflow.Call`, each time choosing
+    among ``call.allowed_events()``. Arguments are drawn freely, so guards are
+    met only sometimes (a caller verified or not, a diagnosis labelled or not, a
+    resolution confirmed or not), and the next step sees the consequences. A
+    path ends where it ends: after a drawn number of steps (at most
+    ``max_size``) or at a final state.
+
+    To reach the later stages, the walk prefers, by the table's rows, an event
+    that moves the call to another active stage, then one that keeps it where
+    it is; an event that ends the call is chosen rarely, except in a stage
+    the table gives no way on but the end (GOODBYE), where it becomes likelier
+    with every event spent there.
+
+    Args:
+        max_size: the longest path drawn.
+        waits: the seconds waited before each event (default: :func:`waits`).
+    """
+    return _legal_paths(_check_size(max_size), _waits_or_default(waits))
+
+
+@st.composite
+def _legal_paths(draw: st.DrawFn, size: int, waits: SearchStrategy[int]) -> list[Step]:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    call = Call(agent=Agent(name="Walker", organisation="Strategies"), clock=clock)
+    # Half the paths go on as long as they may, half stop early, anywhere.
+    length = draw(st.sampled_from((size, None))) or draw(st.integers(min_value=0, max_value=size))
+    steps: list[Step] = []
+    waited = 0  # events spent in a stage whose only ways on end the call
+    while len(steps) < length and call.stage not in PROCEDURE.finals:
+        moving: list[str] = []
+        staying: list[str] = []
+        finishing: list[str] = []
+        for event in call.allowed_events():
+            row = PROCEDURE.transition(call.stage, event)
+            assert row is not None, f"{event!r} allowed in {call.stage} but not in the table"
+            if row.dest in PROCEDURE.finals:
+                finishing.append(event)
+            else:
+                (staying if row.internal else moving).append(event)
+        # Hypothesis favours small numbers: the low ones keep the call going.
+        pick = draw(st.integers(min_value=0, max_value=31))
+        ending = pick >= 31 - 16 * waited
+        preferred = finishing if ending else moving if pick < 22 else staying
+        event = draw(st.sampled_from(preferred or moving or staying or finishing))
+        step = Step(event, draw(event_args(event)), draw(waits))
+        perform(call, step, clock)
+        waited = waited + 1 if _ends_only(call.stage) else 0
+        steps.append(step)
+    return steps
+
+
+def _ends_only(stage: Stage) -> bool:
+    """Whether every row leaving ``stage`` either keeps it there or ends the call."""
+    return all(row.internal or row.dest in PROCEDURE.finals for row in PROCEDURE.outgoing(stage))

@@ -1,0 +1,401 @@
+"""TransitionTable: the definition checks on small tables, and PROCEDURE's answers."""
+
+import enum
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from callflow import (
+    PROCEDURE,
+    InvalidDefinitionError,
+    Stage,
+    StateKind,
+    Transition,
+    TransitionTable,
+)
+from callflow.stages import (
+    CALLER_VERIFIED,
+    DIAGNOSIS_RECORDED,
+    FIXED_OR_ASSIGNED,
+    NOT_ON_HOLD,
+    ON_HOLD,
+    RESOLUTION_CONFIRMED,
+)
+
+INITIAL, ACTIVE, FINAL = StateKind.INITIAL, StateKind.ACTIVE, StateKind.FINAL
+
+
+class Door(enum.Enum):
+    """A door's states, for small tables of the tests' own."""
+
+    SHUT = "shut"
+    OPEN = "open"
+    LOCKED = "locked"
+    GONE = "gone"
+    SPARE = "spare"
+
+
+T = Transition
+DOOR_STATES: Mapping[Door, StateKind] = {
+    Door.SHUT: INITIAL,
+    Door.OPEN: ACTIVE,
+    Door.LOCKED: ACTIVE,
+    Door.GONE: FINAL,
+}
+DOOR_ROWS: Sequence[Transition[Door, Any]] = (
+    T("open", Door.SHUT, Door.OPEN),
+    T("close", Door.OPEN, Door.SHUT),
+    T("lock", Door.SHUT, Door.LOCKED),
+    T("unlock", Door.LOCKED, Door.SHUT),
+    T("knock", Door.SHUT, Door.SHUT),
+    T("knock", Door.LOCKED, Door.LOCKED),
+    T("remove", Door.SHUT, Door.GONE),
+    T("remove", Door.OPEN, Door.GONE),
+)
+"""A well-formed table: two active states, loops, internal rows, one final state."""
+
+
+def refused(
+    states: Mapping[Any, StateKind], rows: Sequence[Transition[Any, Any]]
+) -> InvalidDefinitionError:
+    """The error building the table raises."""
+    with pytest.raises(InvalidDefinitionError) as caught:
+        TransitionTable(states=states, transitions=rows)
+    return caught.value
+
+
+def assert_names(error: InvalidDefinitionError, state: enum.Enum) -> None:
+    """``error`` is about ``state``: its attribute and its message say so."""
+    assert state == error.state
+    assert str(error).startswith(f"invalid transition table: state {state.name}: ")
+
+
+class TestWellFormedTables:
+    """A well-formed table builds, and answers from its rows."""
+
+    def test_a_well_formed_table_builds(self) -> None:
+        """The initial state, final states and events come from the definition."""
+        table = TransitionTable(states=DOOR_STATES, transitions=DOOR_ROWS)
+        expected = (
+            Door.SHUT,
+            frozenset({Door.GONE}),
+            ("open", "close", "lock", "unlock", "knock", "remove"),
+        )
+        assert expected == (table.initial, table.finals, table.events)
+
+    def test_answers(self) -> None:
+        """Rows, destinations and outgoing rows are the definition's."""
+        table = TransitionTable(states=DOOR_STATES, transitions=DOOR_ROWS)
+        expected: tuple[object, ...] = (
+            DOOR_ROWS[0],
+            None,
+            Door.GONE,
+            None,
+            (DOOR_ROWS[0], DOOR_ROWS[2], DOOR_ROWS[4], DOOR_ROWS[6]),
+            (),
+        )
+        actual = (
+            table.transition(Door.SHUT, "open"),
+            table.transition(Door.GONE, "open"),
+            table.target("remove"),
+            table.target("knock"),  # internal everywhere
+            table.outgoing(Door.SHUT),
+            table.outgoing(Door.GONE),
+        )
+        assert expected == actual
+
+    def test_an_internal_row_does_not_count_as_a_second_destination(self) -> None:
+        """An event internal in one state may lead elsewhere from another (docs/tables.md)."""
+        rows = [*DOOR_ROWS, T("slam", Door.OPEN, Door.OPEN), T("slam", Door.SHUT, Door.LOCKED)]
+        table = TransitionTable(states=DOOR_STATES, transitions=rows)
+        assert table.target("slam") == Door.LOCKED
+
+    def test_the_procedure_passes_its_own_checks(self) -> None:
+        """Rebuilding PROCEDURE from its states and rows raises nothing and keeps its events."""
+        table = TransitionTable(states=PROCEDURE.states, transitions=PROCEDURE.transitions)
+        assert PROCEDURE.events == table.events
+
+
+class TestInitialState:
+    """Exactly one state is initial."""
+
+    def test_two_initial_states(self) -> None:
+        """The second initial state, in declaration order, is the offending one."""
+        states = {Door.SHUT: INITIAL, Door.OPEN: INITIAL, Door.GONE: FINAL}
+        rows = [T("remove", Door.SHUT, Door.GONE), T("remove", Door.OPEN, Door.GONE)]
+        error = refused(states, rows)
+        assert_names(error, Door.OPEN)
+        assert "SHUT is initial already" in str(error)
+
+    def test_two_initial_states_declared_the_other_way_round(self) -> None:
+        """Declared the other way round, the other one is named."""
+        states = {Door.OPEN: INITIAL, Door.SHUT: INITIAL, Door.GONE: FINAL}
+        rows = [T("remove", Door.SHUT, Door.GONE), T("remove", Door.OPEN, Door.GONE)]
+        assert_names(refused(states, rows), Door.SHUT)
+
+    def test_two_initial_stages(self) -> None:
+        """The same with the call's own stages."""
+        states = {Stage.RINGING: INITIAL, Stage.GREETING: INITIAL, Stage.ENDED: FINAL}
+        rows = [T("abandon", Stage.RINGING, Stage.ENDED), T("abandon", Stage.GREETING, Stage.ENDED)]
+        assert_names(refused(states, rows), Stage.GREETING)
+
+    def test_no_initial_state(self) -> None:
+        """No state is to blame: ``.state`` is None and the message names none."""
+        error = refused({Door.SHUT: ACTIVE, Door.GONE: FINAL}, [T("remove", Door.SHUT, Door.GONE)])
+        expected = (None, "invalid transition table: no state is initial")
+        assert expected == (error.state, str(error))
+
+
+class TestRows:
+    """Every row uses declared states, once per (state, event), and never leaves a final one."""
+
+    def test_undeclared_destination(self) -> None:
+        """A row leading to a state the table does not declare names that state."""
+        rows = [*DOOR_ROWS, T("prop", Door.SHUT, Door.SPARE)]
+        error = refused(DOOR_STATES, rows)
+        assert_names(error, Door.SPARE)
+        assert "'prop'" in str(error)
+
+    def test_undeclared_source(self) -> None:
+        """A row leaving an undeclared state names that state."""
+        assert_names(refused(DOOR_STATES, [*DOOR_ROWS, T("x", Door.SPARE, Door.GONE)]), Door.SPARE)
+
+    def test_state_of_another_enum(self) -> None:
+        """A stage in a door's table is undeclared too."""
+        rows = [*DOOR_ROWS, T("ring", Door.SHUT, Stage.RINGING)]
+        assert_names(refused(DOOR_STATES, rows), Stage.RINGING)
+
+    def test_exit_from_a_final_state(self) -> None:
+        """A row leaving a final state names the final state."""
+        error = refused(DOOR_STATES, [*DOOR_ROWS, T("rebuild", Door.GONE, Door.SHUT)])
+        assert_names(error, Door.GONE)
+        assert "'rebuild'" in str(error)
+
+    def test_exit_from_a_final_stage(self) -> None:
+        """The same with the procedure's rows and one more leaving ENDED."""
+        rows = [*PROCEDURE.transitions, T("redial", Stage.ENDED, Stage.RINGING)]
+        assert_names(refused(PROCEDURE.states, rows), Stage.ENDED)
+
+    def test_an_internal_row_on_a_final_state_is_an_exit_too(self) -> None:
+        """Even an event that would keep a final state where it is may not start there."""
+        rows = [*PROCEDURE.transitions, T("hold", Stage.ABANDONED, Stage.ABANDONED)]
+        assert_names(refused(PROCEDURE.states, rows), Stage.ABANDONED)
+
+    def test_same_event_twice_from_one_state(self) -> None:
+        """Two rows for one (state, event) name that state, whatever their destinations."""
+        error = refused(DOOR_STATES, [*DOOR_ROWS, T("open", Door.SHUT, Door.LOCKED)])
+        assert_names(error, Door.SHUT)
+        assert "'open'" in str(error)
+
+    def test_same_row_twice(self) -> None:
+        """An exact duplicate row is refused the same way."""
+        assert_names(refused(DOOR_STATES, [*DOOR_ROWS, DOOR_ROWS[3]]), Door.LOCKED)
+
+
+class TestGraph:
+    """Every state can be reached, and from every one a final state can be reached."""
+
+    def test_unreachable_state(self) -> None:
+        """A state no row leads to (from the initial one) is named."""
+        rows = [
+            T("open", Door.SHUT, Door.OPEN),
+            T("remove", Door.OPEN, Door.GONE),
+            T("remove", Door.LOCKED, Door.GONE),  # LOCKED could finish, but is never entered
+        ]
+        assert_names(refused(DOOR_STATES, rows), Door.LOCKED)
+
+    def test_unreachable_stage(self) -> None:
+        """The procedure without ``answer`` cannot reach any handling stage: the first is named."""
+        rows = [row for row in PROCEDURE.transitions if row.event != "answer"]
+        assert_names(refused(PROCEDURE.states, rows), Stage.GREETING)
+
+    def test_trap_dead_end(self) -> None:
+        """A non-final state with no row out is a trap."""
+        states = {Door.SHUT: INITIAL, Door.OPEN: ACTIVE, Door.GONE: FINAL}
+        rows = [T("open", Door.SHUT, Door.OPEN), T("remove", Door.SHUT, Door.GONE)]
+        error = refused(states, rows)
+        assert_names(error, Door.OPEN)
+        assert "trap" in str(error)
+
+    def test_trap_cycle(self) -> None:
+        """Two states that only lead to each other are traps; the first declared is named."""
+        rows = [
+            T("open", Door.SHUT, Door.OPEN),
+            T("lock", Door.OPEN, Door.LOCKED),
+            T("unlock", Door.LOCKED, Door.OPEN),
+            T("remove", Door.SHUT, Door.GONE),
+        ]
+        assert_names(refused(DOOR_STATES, rows), Door.OPEN)
+        reordered = {Door.SHUT: INITIAL, Door.LOCKED: ACTIVE, Door.OPEN: ACTIVE, Door.GONE: FINAL}
+        assert_names(refused(reordered, rows), Door.LOCKED)
+
+    def test_trap_stage(self) -> None:
+        """GOODBYE with neither hang-up, transfer nor abandon is a trap."""
+        rows = [
+            row
+            for row in PROCEDURE.transitions
+            if row.source is not Stage.GOODBYE or row.dest is Stage.GOODBYE
+        ]
+        assert_names(refused(PROCEDURE.states, rows), Stage.GOODBYE)
+
+
+class TestOneDestinationPerEvent:
+    """An event leads to one state wherever it comes from."""
+
+    def test_two_destinations(self) -> None:
+        """The second destination, in row order, is named, and the first is in the message."""
+        rows = [*DOOR_ROWS, T("kick", Door.SHUT, Door.OPEN), T("kick", Door.LOCKED, Door.GONE)]
+        error = refused(DOOR_STATES, rows)
+        assert_names(error, Door.GONE)
+        assert "'kick' leads to OPEN" in str(error)
+
+    def test_two_destinations_the_other_way_round(self) -> None:
+        """In the other row order, the other destination is named."""
+        rows = [*DOOR_ROWS, T("kick", Door.LOCKED, Door.GONE), T("kick", Door.SHUT, Door.OPEN)]
+        assert_names(refused(DOOR_STATES, rows), Door.OPEN)
+
+
+class TestProcedureAnswers:
+    """PROCEDURE's answers for a few events, against the procedure as documented."""
+
+    def test_states(self) -> None:
+        """RINGING is initial, ENDED and ABANDONED are final, the handling stages active."""
+        expected = {
+            **dict.fromkeys(Stage, ACTIVE),
+            Stage.RINGING: INITIAL,
+            Stage.ENDED: FINAL,
+            Stage.ABANDONED: FINAL,
+        }
+        assert expected == dict(PROCEDURE.states)
+        assert (Stage.RINGING, frozenset({Stage.ENDED, Stage.ABANDONED})) == (
+            PROCEDURE.initial,
+            PROCEDURE.finals,
+        )
+
+    def test_events(self) -> None:
+        """The sixteen events of the procedure."""
+        expected = {
+            "answer",
+            "identify",
+            "listen",
+            "follow_up",
+            "troubleshoot",
+            "diagnose",
+            "propose",
+            "implement",
+            "assign",
+            "goodbye",
+            "hang_up",
+            "hold",
+            "resume",
+            "transfer",
+            "take_message",
+            "abandon",
+        }
+        assert expected == set(PROCEDURE.events)
+        assert len(expected) == len(PROCEDURE.events)
+
+    @pytest.mark.parametrize(
+        ("event", "dest"),
+        [
+            ("answer", Stage.GREETING),
+            ("identify", None),
+            ("listen", Stage.VENTING),
+            ("follow_up", Stage.IMPLEMENT_OR_ASSIGN),
+            ("troubleshoot", Stage.TROUBLESHOOTING),
+            ("diagnose", Stage.DIAGNOSIS),
+            ("propose", Stage.RESOLUTION),
+            ("implement", Stage.IMPLEMENT_OR_ASSIGN),
+            ("assign", Stage.IMPLEMENT_OR_ASSIGN),
+            ("goodbye", Stage.GOODBYE),
+            ("hang_up", Stage.ENDED),
+            ("hold", None),
+            ("resume", None),
+            ("transfer", Stage.ENDED),
+            ("take_message", Stage.ENDED),
+            ("abandon", Stage.ABANDONED),
+        ],
+    )
+    def test_target(self, event: str, dest: Stage | None) -> None:
+        """Where each event leads from anywhere (None: it never changes the stage)."""
+        assert dest == PROCEDURE.target(event)
+
+    def test_target_of_an_unknown_event(self) -> None:
+        """An event the table does not have is a KeyError."""
+        with pytest.raises(KeyError):
+            PROCEDURE.target("reboot")
+
+    @pytest.mark.parametrize(
+        ("event", "guards"),
+        [
+            ("listen", (CALLER_VERIFIED,)),
+            ("follow_up", (CALLER_VERIFIED,)),
+            ("propose", (DIAGNOSIS_RECORDED,)),
+            ("goodbye", (FIXED_OR_ASSIGNED,)),
+            ("hang_up", (RESOLUTION_CONFIRMED,)),
+            ("hold", (NOT_ON_HOLD,)),
+            ("resume", (ON_HOLD,)),
+            ("answer", ()),
+            ("troubleshoot", ()),
+            ("abandon", ()),
+        ],
+    )
+    def test_guards_of(self, event: str, guards: tuple[object, ...]) -> None:
+        """The guards any row of the event has, each rule once."""
+        assert guards == PROCEDURE.guards_of(event)
+
+    def test_guard_rules(self) -> None:
+        """Each guard enforces its rule."""
+        expected = ["CF205", "CF405", "CF705", "CF701", "CF002", "CF002"]
+        guards = [
+            CALLER_VERIFIED,
+            DIAGNOSIS_RECORDED,
+            FIXED_OR_ASSIGNED,
+            RESOLUTION_CONFIRMED,
+            NOT_ON_HOLD,
+            ON_HOLD,
+        ]
+        assert expected == [guard.rule for guard in guards]
+
+    def test_the_guard_is_on_the_row_that_leaves_the_stage(self) -> None:
+        """``listen`` needs a verified caller out of GREETING, not while VENTING."""
+        expected: tuple[tuple[object, ...], tuple[object, ...]] = ((CALLER_VERIFIED,), ())
+        greeting = PROCEDURE.transition(Stage.GREETING, "listen")
+        venting = PROCEDURE.transition(Stage.VENTING, "listen")
+        assert greeting is not None
+        assert venting is not None
+        assert expected == (greeting.guards, venting.guards)
+        assert (greeting.internal, venting.internal) == (False, True)
+
+    def test_outgoing(self) -> None:
+        """The rows leaving a few stages, in table order."""
+        expected = {
+            Stage.RINGING: [("answer", Stage.GREETING), ("abandon", Stage.ABANDONED)],
+            Stage.GOODBYE: [
+                ("goodbye", Stage.GOODBYE),
+                ("hang_up", Stage.ENDED),
+                ("hold", Stage.GOODBYE),
+                ("resume", Stage.GOODBYE),
+                ("transfer", Stage.ENDED),
+                ("abandon", Stage.ABANDONED),
+            ],
+            Stage.ENDED: [],
+            Stage.ABANDONED: [],
+        }
+        actual = {
+            stage: [(row.event, row.dest) for row in PROCEDURE.outgoing(stage)]
+            for stage in expected
+        }
+        assert expected == actual
+        assert all(row.source is Stage.GOODBYE for row in PROCEDURE.outgoing(Stage.GOODBYE))
+
+    def test_resolution_confirmed_only_binds_a_fixed_call(self) -> None:
+        """CF701's guard needs a confirmation only when something was fixed."""
+        expected = [True, False, True, True]
+        actual = [
+            RESOLUTION_CONFIRMED.check(SimpleNamespace(fixed=fixed, resolution_confirmed=ok))
+            for fixed, ok in [(False, False), (True, False), (True, True), (False, True)]
+        ]
+        assert expected == actual
