@@ -22,6 +22,7 @@ from callflow import PROCEDURE, Agent, Call, Caller, ManualClock, Stage, Thresho
 
 __all__ = [
     "EVENT_ARGS",
+    "STATE_PROPERTIES",
     "Step",
     "agents",
     "callers",
@@ -36,6 +37,23 @@ __all__ = [
 ]
 
 Kwargs = Mapping[str, Any]
+
+STATE_PROPERTIES = (
+    "stage",
+    "caller",
+    "caller_verified",
+    "problem",
+    "diagnosis",
+    "plan",
+    "fix",
+    "assigned_to",
+    "follow_up_of",
+    "resolution_confirmed",
+    "anything_else_asked",
+    "on_hold",
+    "outcome",
+)
+"""The public state of a call that events change."""
 
 
 class Step(NamedTuple):

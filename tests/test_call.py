@@ -331,6 +331,28 @@ class TestReplayErrors:
             Call.replay([])
         assert "history" == caught.value.field
 
+    def test_ring_with_extra_payload_is_refused(self) -> None:
+        """A ring record carrying more than agent, mode and thresholds is not one a call made."""
+        call, _ = new_call()
+        ring = call.history[0]
+        doctored = EventRecord(
+            "ring", Stage.RINGING, Stage.RINGING, ring.at, {**ring.payload, "vip": True}
+        )
+        with pytest.raises(ValidationError) as caught:
+            Call.replay([doctored])
+        assert "history[0]" == caught.value.field
+
+    def test_ring_with_a_bad_agent_names_the_agent(self) -> None:
+        """A ring whose agent is not an Agent is refused, naming the field."""
+        call, _ = new_call()
+        ring = call.history[0]
+        doctored = EventRecord(
+            "ring", Stage.RINGING, Stage.RINGING, ring.at, {**ring.payload, "agent": "Bill"}
+        )
+        with pytest.raises(ValidationError) as caught:
+            Call.replay([doctored])
+        assert ("agent", "Bill") == (caught.value.field, caught.value.value)
+
     def test_unknown_event_is_refused(self) -> None:
         """A record naming an event the procedure does not have is a ValidationError."""
         call, _ = new_call()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import pytest
+from tests.strategies import STATE_PROPERTIES
 
 from callflow import (
     PROCEDURE,
@@ -60,25 +61,10 @@ def run(call: Call, script: Script) -> None:
 
 def snapshot(call: Call) -> dict[str, object]:
     """Everything observable about a call."""
-    names = [
-        "stage",
-        "caller",
-        "caller_verified",
-        "problem",
-        "diagnosis",
-        "plan",
-        "fix",
-        "assigned_to",
-        "follow_up_of",
-        "resolution_confirmed",
-        "anything_else_asked",
-        "on_hold",
-        "outcome",
-        "history",
-        "findings",
-    ]
     return {
-        **{name: getattr(call, name) for name in names},
+        **{name: getattr(call, name) for name in STATE_PROPERTIES},
+        "history": call.history,
+        "findings": call.findings,
         "allowed_events": call.allowed_events(),
         "measures": call.measures(),
     }

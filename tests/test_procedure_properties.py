@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.strategies import (
     EVENT_ARGS,
+    STATE_PROPERTIES,
     Step,
     agents,
     clocks,
@@ -42,22 +43,6 @@ from callflow import (
 
 AGENT = Agent(name="Bill", organisation="ACME Corp")
 
-STATE_PROPERTIES = (
-    "stage",
-    "caller",
-    "caller_verified",
-    "problem",
-    "diagnosis",
-    "plan",
-    "fix",
-    "assigned_to",
-    "follow_up_of",
-    "resolution_confirmed",
-    "anything_else_asked",
-    "on_hold",
-    "outcome",
-)
-"""The public state of a call that events change."""
 
 DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "answer": {"rings": None},

@@ -317,6 +317,8 @@ class Call:
             thresholds=ring.get("thresholds", _DEFAULT_THRESHOLDS),  # type: ignore[arg-type]
             clock=lambda: records[0].at,
         )
+        if call._history[0] != records[0]:
+            raise ValidationError("history[0]", records[0], "is not a ring record a call makes")
         for index, record in enumerate(records[1:], start=1):
             _replay_one(call, index, record)
         call._clock = clock or utc_now
