@@ -30,26 +30,25 @@ def new_call(mode: str = "strict") -> tuple[Call, ManualClock]:
     return Call(agent=BILL, clock=clock, mode=mode), clock
 
 
+MAIN_PATH: list[tuple[str, dict[str, object]]] = [
+    ("answer", {}),
+    ("identify", {"caller": ANA, "verified": True}),
+    ("listen", {"problem": "It jams"}),
+    ("troubleshoot", {"step": "Checked the tray"}),
+    ("diagnose", {"label": "printer/paper-feed"}),
+    ("propose", {"plan": "Replace the roller"}),
+    ("implement", {"action": "Roller replaced"}),
+    ("goodbye", {"resolution_confirmed": True, "anything_else_asked": True}),
+]
+
+
 def to_stage(call: Call, stage: Stage) -> None:
-    """Drive ``call`` along the main path until it reaches ``stage``."""
-    path = [
-        (Stage.GREETING, lambda: call.answer()),
-        (Stage.GREETING, lambda: call.identify(ANA, verified=True)),
-        (Stage.VENTING, lambda: call.listen("It jams")),
-        (Stage.TROUBLESHOOTING, lambda: call.troubleshoot("Checked the tray")),
-        (Stage.DIAGNOSIS, lambda: call.diagnose("printer/paper-feed")),
-        (Stage.RESOLUTION, lambda: call.propose("Replace the roller")),
-        (Stage.IMPLEMENT_OR_ASSIGN, lambda: call.implement("Roller replaced")),
-        (Stage.GOODBYE, lambda: call.goodbye(resolution_confirmed=True, anything_else_asked=True)),
-    ]
-    for reached, step in path:
-        if call.stage is stage and reached is not Stage.GREETING:
+    """Drive ``call`` along the main path until it is in ``stage`` (GREETING: verified)."""
+    for event, kwargs in MAIN_PATH:
+        getattr(call, event)(**kwargs)
+        if call.stage is stage and (stage is not Stage.GREETING or call.caller_verified):
             return
-        step()
-        if call.stage is stage and stage is not Stage.GREETING:
-            return
-        if stage is Stage.GREETING and call.caller_verified:
-            return
+    raise AssertionError(f"the main path never reached {stage}")
 
 
 class TestConstruction:
