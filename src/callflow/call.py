@@ -30,7 +30,13 @@ from callflow.people import Agent, Caller
 from callflow.records import EventRecord, Finding
 from callflow.stages import PROCEDURE, Stage
 from callflow.thresholds import Thresholds
-from callflow.validators import check_flag, check_optional_text, check_text, instance_of
+from callflow.validators import (
+    check_flag,
+    check_optional_text,
+    check_positive_int,
+    check_text,
+    instance_of,
+)
 
 __all__ = ["Call", "Mode", "Party"]
 
@@ -129,10 +135,8 @@ class Call:
                 wait at the ring cadence. More than ``thresholds.max_rings`` is
                 a CF101 finding.
         """
-        if rings is not None and (
-            isinstance(rings, bool) or not isinstance(rings, int) or rings < 1
-        ):
-            raise ValidationError("rings", rings, "must be a positive whole number or None")
+        if rings is not None:
+            check_positive_int("rings", rings)
         index = self._fire("answer", {"rings": rings})
         if self._history[index].from_stage is not Stage.RINGING:
             return  # a repeated answer (audit mode): CF101 judged the first one
@@ -220,13 +224,12 @@ class Call:
         if by not in ("caller", "agent"):
             raise ValidationError("by", by, "must be 'caller' or 'agent'")
         index = self._fire("hang_up", {"by": by})
-        self._finish(
-            Outcome.RESOLVED
-            if self.fixed
-            else Outcome.ASSIGNED
-            if self.assigned
-            else Outcome.UNRESOLVED
-        )
+        if self.fixed:
+            self._finish(Outcome.RESOLVED)
+        elif self.assigned:
+            self._finish(Outcome.ASSIGNED)
+        else:
+            self._finish(Outcome.UNRESOLVED)
         if not self._anything_else_asked:
             self._note("CF702", "the call ended without asking if there was anything else", index)
         if by == "agent":

@@ -5,7 +5,7 @@ from datetime import timedelta
 import attrs
 
 from callflow.errors import ValidationError
-from callflow.validators import field_name
+from callflow.validators import check_positive_int, field_name
 
 __all__ = ["Thresholds"]
 
@@ -18,8 +18,7 @@ def _positive_duration(
 
 
 def _positive_int(instance: object, attribute: "attrs.Attribute[int]", value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(field_name(attribute), value, "must be a positive whole number")
+    check_positive_int(field_name(attribute), value)
 
 
 @attrs.frozen

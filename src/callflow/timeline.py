@@ -1,5 +1,6 @@
 """A call as readable text: its events, the time in each stage, holds, outcome, findings."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from callflow.call import Call
@@ -58,9 +59,7 @@ def _clock(delta: timedelta) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
-def _details(payload: object) -> str:
-    if not isinstance(payload, dict) and not hasattr(payload, "items"):
-        return ""
+def _details(payload: Mapping[str, object]) -> str:
     shown = []
     for key, value in payload.items():
         if key in ("agent", "mode", "thresholds") or value is None or value is False:

@@ -19,6 +19,7 @@ from callflow.errors import ValidationError
 __all__ = [
     "check_flag",
     "check_optional_text",
+    "check_positive_int",
     "check_text",
     "field_name",
     "instance_of",
@@ -39,6 +40,13 @@ def check_text(field: str, value: object) -> str:
 def check_optional_text(field: str, value: object) -> str | None:
     """Like :func:`check_text`, but ``None`` is accepted."""
     return None if value is None else check_text(field, value)
+
+
+def check_positive_int(field: str, value: object) -> int:
+    """Return ``value`` if it is a whole number of at least 1 (``bool`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(field, value, "must be a positive whole number")
+    return value
 
 
 def check_flag(field: str, value: object) -> bool:
