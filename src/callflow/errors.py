@@ -9,10 +9,12 @@ attributes, and its message is one sentence naming them.
 from collections.abc import Sequence
 
 __all__ = [
+    "AccessDeniedError",
     "CallEndedError",
     "CallflowError",
     "InvalidDefinitionError",
     "InvalidTransitionError",
+    "NotFoundError",
     "UnknownRuleError",
     "ValidationError",
 ]
@@ -101,6 +103,34 @@ class UnknownRuleError(CallflowError, LookupError):
     def __init__(self, code: object) -> None:
         self.code = code
         super().__init__(f"unknown rule code {code!r}; see callflow.rules.RULES")
+
+
+class NotFoundError(CallflowError, LookupError):
+    """Something looked up by its key (a ticket number...) does not exist.
+
+    Attributes:
+        kind: what was looked for ("ticket", "work order"...).
+        key: the key it was looked for by.
+    """
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} {key!r}")
+
+
+class AccessDeniedError(CallflowError, PermissionError):
+    """Data was asked for by someone not entitled to it; nothing was returned.
+
+    Attributes:
+        resource: what was asked for.
+        reason: why it was refused.
+    """
+
+    def __init__(self, resource: str, reason: str) -> None:
+        self.resource = resource
+        self.reason = reason
+        super().__init__(f"access to {resource} denied: {reason}")
 
 
 def _state_name(state: object) -> str:

@@ -8,7 +8,7 @@ import attrs
 
 from callflow.stages import Stage
 
-__all__ = ["EventRecord", "Finding"]
+__all__ = ["EventRecord", "Finding", "RuleBreach"]
 
 _EMPTY: Mapping[str, object] = MappingProxyType({})
 
@@ -58,3 +58,22 @@ class Finding:
     event_index: int
     event: str
     stage: Stage
+
+
+@attrs.frozen
+class RuleBreach:
+    """A departure from a rule found by a check on an object (a ticket, an escalation...).
+
+    Checks such as ``check_ticket`` and ``check_escalation`` return these; a
+    call that runs such a check records each one as a :class:`Finding` at the
+    event concerned.
+
+    Attributes:
+        rule: the rule code (see :data:`callflow.rules.RULES`).
+        message: one sentence saying what is wrong.
+        field: the field of the object the breach is about, when it is one field.
+    """
+
+    rule: str
+    message: str
+    field: str | None = None
