@@ -19,6 +19,7 @@ from callflow import (
     Thresholds,
     ValidationError,
 )
+from callflow.escalation import Escalation, Target
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BILL = Agent(name="Bill", organisation="ACME Corp")
@@ -142,7 +143,16 @@ class TestEventEffects:
         """A call assigned elsewhere ends ASSIGNED and needs no resolution confirmation."""
         call, _ = new_call()
         to_stage(call, Stage.RESOLUTION)
-        call.assign("Desk-side support", reason="needs a site visit")
+        call.assign(
+            Escalation(
+                Target("Desk-side support"),
+                "needs a site visit",
+                ticket="T-1",
+                next_steps="a technician visits the desk",
+                timeframe=timedelta(days=1),
+                read_back=True,
+            )
+        )
         call.goodbye(anything_else_asked=True)
         call.hang_up()
         assert ("Desk-side support", Outcome.ASSIGNED, ()) == (
@@ -231,8 +241,10 @@ class TestArgumentValidation:
             ("diagnose", {"label": ""}, "label"),
             ("propose", {"plan": None}, "plan"),
             ("implement", {"action": ""}, "action"),
-            ("assign", {"to": ""}, "to"),
-            ("assign", {"to": "L2", "reason": ""}, "reason"),
+            ("assign", {"escalation": "Network team"}, "escalation"),
+            ("troubleshoot", {"step": "Checked", "result": ""}, "result"),
+            ("follow_up", {"ticket": "T-1", "notes_read": "yes"}, "notes_read"),
+            ("request_manager", {"reason": ""}, "reason"),
             ("goodbye", {"resolution_confirmed": 1}, "resolution_confirmed"),
             ("goodbye", {"anything_else_asked": None}, "anything_else_asked"),
             ("hang_up", {"by": "nobody"}, "by"),

@@ -23,12 +23,22 @@ from callflow import (
     Stage,
     Thresholds,
 )
+from callflow.escalation import Escalation, Target
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BILL = Agent(name="Bill", organisation="ACME Corp")
 ANA = Caller(name="Ana Souza", user_id="E1234")
 
 Script = Sequence[tuple[str, Mapping[str, object]]]
+
+DESK_SIDE = Escalation(
+    Target("Desk-side support"),
+    "the feed roller needs a site visit",
+    ticket="INC-42",
+    next_steps="a technician replaces the roller at the desk",
+    timeframe=timedelta(days=1),
+    read_back=True,
+)
 
 ANSWERED: Script = [("answer", {})]
 UNVERIFIED: Script = [*ANSWERED, ("identify", {"caller": ANA})]
@@ -42,7 +52,7 @@ UNLABELLED: Script = [*TROUBLESHOOTING, ("diagnose", {})]
 LABELLED: Script = [*TROUBLESHOOTING, ("diagnose", {"label": "printer/paper-feed"})]
 PROPOSED: Script = [*LABELLED, ("propose", {"plan": "Replace the feed roller"})]
 FIXED: Script = [*PROPOSED, ("implement", {"action": "Feed roller replaced"})]
-ASSIGNED: Script = [*PROPOSED, ("assign", {"to": "Desk-side support"})]
+ASSIGNED: Script = [*PROPOSED, ("assign", {"escalation": DESK_SIDE})]
 FOLLOWED_UP: Script = [*VERIFIED, ("follow_up", {"ticket": "INC-42"})]
 ON_HOLD: Script = [*ANSWERED, ("hold", {"reason": "Looking up the account"})]
 ASKED = {"anything_else_asked": True}

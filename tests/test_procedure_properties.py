@@ -40,6 +40,7 @@ from callflow import (
     Stage,
     Thresholds,
 )
+from callflow.escalation import EscalationKind
 
 AGENT = Agent(name="Bill", organisation="ACME Corp")
 
@@ -48,12 +49,13 @@ DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "answer": {"rings": None},
     "identify": {"verified": False},
     "listen": {"problem": None},
-    "follow_up": {},
-    "troubleshoot": {"step": None},
+    "follow_up": {"notes_read": True},
+    "troubleshoot": {"step": None, "result": None},
     "diagnose": {"label": None},
     "propose": {},
     "implement": {},
-    "assign": {"reason": None},
+    "assign": {},
+    "request_manager": {},
     "goodbye": {"resolution_confirmed": False, "anything_else_asked": False},
     "hang_up": {"by": "caller"},
     "hold": {"reason": None},
@@ -99,6 +101,7 @@ class Model:
     anything_else_asked: bool = False
     on_hold: bool = False
     outcome: Outcome | None = None
+    ticket_findings: tuple[object, ...] = ()  # calls without a ticket book have no ticket
     records: int = 1  # the ring
     findings: list[FindingKey] = attrs.Factory(list)
 
@@ -147,6 +150,9 @@ class Model:
         else:
             dest, guards = row.dest, row.guards
         departures += [guard.rule for guard in guards if not guard.check(self)]
+        escalation = step.kwargs.get("escalation")
+        if row is None and getattr(escalation, "kind", None) is EscalationKind.HIERARCHICAL:
+            departures.append("CF605")  # a manager request may not skip the procedure
         assert self.audit or not departures, f"strict mode accepted {event!r} against {departures}"
         self.findings += [(rule, index, event, source) for rule in departures]
         self.stage, self.records = dest, index + 1
@@ -178,7 +184,7 @@ class Model:
         elif event == "implement":
             self.fix = kwargs["action"]
         elif event == "assign":
-            self.assigned_to = kwargs["to"]
+            self.assigned_to = kwargs["escalation"].to.name
         elif event == "goodbye":
             self.resolution_confirmed |= kwargs["resolution_confirmed"]
             self.anything_else_asked |= kwargs["anything_else_asked"]

@@ -275,7 +275,7 @@ class TestProcedureAnswers:
         )
 
     def test_events(self) -> None:
-        """The sixteen events of the procedure."""
+        """The seventeen events of the procedure."""
         expected = {
             "answer",
             "identify",
@@ -290,6 +290,7 @@ class TestProcedureAnswers:
             "hang_up",
             "hold",
             "resume",
+            "request_manager",
             "transfer",
             "take_message",
             "abandon",
@@ -313,6 +314,7 @@ class TestProcedureAnswers:
             ("hang_up", Stage.ENDED),
             ("hold", None),
             ("resume", None),
+            ("request_manager", None),
             ("transfer", Stage.ENDED),
             ("take_message", Stage.ENDED),
             ("abandon", Stage.ABANDONED),
@@ -378,6 +380,7 @@ class TestProcedureAnswers:
                 ("hang_up", Stage.ENDED),
                 ("hold", Stage.GOODBYE),
                 ("resume", Stage.GOODBYE),
+                ("request_manager", Stage.GOODBYE),
                 ("transfer", Stage.ENDED),
                 ("abandon", Stage.ABANDONED),
             ],

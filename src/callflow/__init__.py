@@ -6,25 +6,53 @@ recorded one (every departure from the procedure becomes a coded finding).
 
 from importlib.metadata import PackageNotFoundError, version
 
+from callflow.book import (
+    MemoryTicketBook,
+    RepeatFailurePolicy,
+    TicketBook,
+    account,
+    earlier_tickets,
+    open_ticket,
+    repeat_failure,
+)
 from callflow.call import Call, Mode, Party
 from callflow.clock import Clock, ManualClock, utc_now
 from callflow.diagram import mermaid
 from callflow.errors import (
+    AccessDeniedError,
     CallEndedError,
     CallflowError,
     InvalidDefinitionError,
     InvalidTransitionError,
+    NotFoundError,
+    TicketTransitionError,
     UnknownRuleError,
     ValidationError,
 )
+from callflow.escalation import (
+    Escalation,
+    EscalationKind,
+    EscalationPolicy,
+    Target,
+    TargetKind,
+    TransferStyle,
+    check_escalation,
+    manager_request,
+)
+from callflow.lifecycle import LIFECYCLE, TicketStatus, ticket_lifecycle
 from callflow.measures import CallMeasures, Outcome
+from callflow.notes import Note, NoteKind, NoteTopic
 from callflow.people import Agent, Caller
-from callflow.records import EventRecord, Finding
+from callflow.promises import Promise, PromiseKind, PromiseLedger
+from callflow.quality import QualityPolicy, check_ticket, review_escalation
+from callflow.records import EventRecord, Finding, RuleBreach
 from callflow.rules import RULES, Rule, Severity, rule
 from callflow.stages import HANDLING_STAGES, PROCEDURE, Stage
 from callflow.table import Guard, StateKind, Transition, TransitionTable
 from callflow.thresholds import Thresholds
+from callflow.ticket import Ticket
 from callflow.timeline import render_timeline
+from callflow.workorders import WorkOrder
 
 try:
     __version__ = version("callflow")
@@ -33,8 +61,10 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     "HANDLING_STAGES",
+    "LIFECYCLE",
     "PROCEDURE",
     "RULES",
+    "AccessDeniedError",
     "Agent",
     "Call",
     "CallEndedError",
@@ -42,27 +72,58 @@ __all__ = [
     "Caller",
     "CallflowError",
     "Clock",
+    "Escalation",
+    "EscalationKind",
+    "EscalationPolicy",
     "EventRecord",
     "Finding",
     "Guard",
     "InvalidDefinitionError",
     "InvalidTransitionError",
     "ManualClock",
+    "MemoryTicketBook",
     "Mode",
+    "NotFoundError",
+    "Note",
+    "NoteKind",
+    "NoteTopic",
     "Outcome",
     "Party",
+    "Promise",
+    "PromiseKind",
+    "PromiseLedger",
+    "QualityPolicy",
+    "RepeatFailurePolicy",
     "Rule",
+    "RuleBreach",
     "Severity",
     "Stage",
     "StateKind",
+    "Target",
+    "TargetKind",
     "Thresholds",
+    "Ticket",
+    "TicketBook",
+    "TicketStatus",
+    "TicketTransitionError",
+    "TransferStyle",
     "Transition",
     "TransitionTable",
     "UnknownRuleError",
     "ValidationError",
+    "WorkOrder",
     "__version__",
+    "account",
+    "check_escalation",
+    "check_ticket",
+    "earlier_tickets",
+    "manager_request",
     "mermaid",
+    "open_ticket",
     "render_timeline",
+    "repeat_failure",
+    "review_escalation",
     "rule",
+    "ticket_lifecycle",
     "utc_now",
 ]

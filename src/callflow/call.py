@@ -9,33 +9,54 @@
 Traceback (most recent call last):
 ...
 callflow.errors.InvalidTransitionError: event 'listen' refused in stage GREETING: it requires \
-an identified and verified caller (CF205); allowed now: identify, take_message, hold, transfer, \
-abandon
+an identified and verified caller (CF205); allowed now: identify, take_message, hold, \
+request_manager, transfer, abandon
 >>> call.stage
 <Stage.GREETING: 'greeting'>
 """
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
 
+from callflow.book import TicketBook, earlier_tickets
 from callflow.clock import Clock, check_aware, utc_now
-from callflow.errors import CallEndedError, InvalidTransitionError, ValidationError
+from callflow.errors import (
+    AccessDeniedError,
+    CallEndedError,
+    InvalidTransitionError,
+    ValidationError,
+)
+from callflow.escalation import (
+    Advice,
+    Escalation,
+    EscalationKind,
+    EscalationPolicy,
+    Situation,
+    check_escalation,
+    manager_request,
+)
+from callflow.lifecycle import TicketStatus
 from callflow.measures import CallMeasures, Outcome, count_rings, measure
+from callflow.notes import NoteKind, NoteTopic
 from callflow.people import Agent, Caller
-from callflow.records import EventRecord, Finding
+from callflow.promises import PromiseKind
+from callflow.quality import WRITING_RULES, check_ticket
+from callflow.records import EventRecord, Finding, RuleBreach
 from callflow.stages import PROCEDURE, Stage
 from callflow.thresholds import Thresholds
+from callflow.ticket import Ticket
 from callflow.validators import (
     check_flag,
     check_optional_text,
     check_positive_int,
     check_text,
     instance_of,
+    optional_non_empty_text,
 )
 
 __all__ = ["Call", "Mode", "Party"]
@@ -67,8 +88,14 @@ def _callable(instance: object, attribute: "attrs.Attribute[Any]", value: object
         raise ValidationError("clock", value, "must be a callable returning an aware datetime")
 
 
+def _book(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and not isinstance(value, TicketBook):
+        raise ValidationError("book", value, "must be a TicketBook (see callflow.MemoryTicketBook)")
+
+
 _DEFAULT_THRESHOLDS = Thresholds()
 _OUT_OF_ORDER = "CF001"
+_NO_OBSERVATION: Mapping[str, object] = MappingProxyType({})
 
 
 @attrs.define(eq=False, repr=False, on_setattr=attrs.setters.NO_OP)
@@ -81,11 +108,20 @@ class Call:
     exactly as it was. Events after the end raise
     :class:`~callflow.errors.CallEndedError` in both modes.
 
+    With a ticket ``book``, the call keeps its ticket as it goes: the first
+    ``listen`` opens a new ticket for the caller (or ``follow_up`` takes up
+    an existing one), troubleshooting steps, results, the diagnosis and the
+    plan are written into it, ``implement`` resolves it and ``assign``
+    escalates it.
+
     Args:
         agent: who answers.
         mode: ``"strict"`` (default) to refuse departures, ``"audit"`` to record them.
         clock: where the call gets the time; defaults to UTC now.
         thresholds: the limits the rules check against.
+        book: the ticket book the call opens and reads tickets in (optional).
+        call_id: an identifier for the call, kept in its history and in the
+            links its tickets keep to it (optional).
     """
 
     _agent: Agent = attrs.field(validator=instance_of(Agent), alias="agent")
@@ -97,6 +133,12 @@ class Call:
         kw_only=True,
         alias="thresholds",
     )
+    _book: TicketBook | None = attrs.field(
+        default=None, validator=_book, kw_only=True, alias="book"
+    )
+    _call_id: str | None = attrs.field(
+        default=None, validator=optional_non_empty_text(), kw_only=True, alias="call_id"
+    )
     _stage: Stage = attrs.field(default=Stage.RINGING, init=False)
     _history: list[EventRecord] = attrs.field(factory=list, init=False)
     _findings: list[Finding] = attrs.field(factory=list, init=False)
@@ -106,8 +148,12 @@ class Call:
     _diagnosis: str | None = attrs.field(default=None, init=False)
     _plan: str | None = attrs.field(default=None, init=False)
     _fix: str | None = attrs.field(default=None, init=False)
-    _assigned_to: str | None = attrs.field(default=None, init=False)
+    _escalation: Escalation | None = attrs.field(default=None, init=False)
     _follow_up_of: str | None = attrs.field(default=None, init=False)
+    _ticket_number: str | None = attrs.field(default=None, init=False)
+    _ticket: Ticket | None = attrs.field(default=None, init=False)
+    # While Call.replay re-sends a record: what the original call observed.
+    _replaying: Mapping[str, object] | None = attrs.field(default=None, init=False)
     _resolution_confirmed: bool = attrs.field(default=False, init=False)
     _anything_else_asked: bool = attrs.field(default=False, init=False)
     _on_hold: bool = attrs.field(default=False, init=False)
@@ -115,7 +161,12 @@ class Call:
 
     def __attrs_post_init__(self) -> None:
         at = check_aware("clock", self._clock())
-        payload = {"agent": self._agent, "mode": self._mode, "thresholds": self._thresholds}
+        payload = {
+            "agent": self._agent,
+            "mode": self._mode,
+            "thresholds": self._thresholds,
+            "call_id": self._call_id,
+        }
         ring = EventRecord("ring", Stage.RINGING, Stage.RINGING, at, MappingProxyType(payload))
         self._history.append(ring)
 
@@ -156,28 +207,75 @@ class Call:
         self._caller, self._caller_verified = caller, verified
 
     def listen(self, problem: str | None = None) -> None:
-        """Let the caller describe the problem: GREETING -> VENTING (needs a verified caller)."""
+        """Let the caller describe the problem: GREETING -> VENTING (needs a verified caller).
+
+        With a ticket book, the first ``listen`` of a call that is not a
+        follow-up opens a new ticket for the caller (every call is a new case,
+        CF905) and looks up the caller's earlier tickets (CF403); later
+        statements are added to the ticket as notes.
+        """
         problem = check_optional_text("problem", problem)
-        self._fire("listen", {"problem": problem})
+        observed = self._observe(self._open_case)
+        self._fire("listen", {"problem": problem}, observed=observed)
         if problem is not None:
             self._problem = problem
+        opened = observed.get("ticket")
+        if isinstance(opened, str):
+            self._ticket_number = opened
+        if self._replaying is None:
+            self._write_problem(problem)
 
-    def follow_up(self, ticket: str) -> None:
-        """Take up an existing ticket: GREETING -> IMPLEMENT_OR_ASSIGN (needs a verified caller)."""
-        self._fire("follow_up", {"ticket": check_text("ticket", ticket)})
-        self._follow_up_of = ticket
+    def follow_up(self, ticket: str, *, notes_read: bool = True) -> None:
+        """Take up an existing ticket: GREETING -> IMPLEMENT_OR_ASSIGN (needs a verified caller).
 
-    def troubleshoot(self, step: str | None = None) -> None:
-        """Work on the problem, recording what was tried: -> TROUBLESHOOTING.
+        Args:
+            ticket: the ticket's number.
+            notes_read: whether the agent read the ticket's notes before going
+                on, rather than asking the caller again (CF403: refused in
+                strict mode, a finding in audit mode).
+
+        Raises:
+            NotFoundError: with a ticket book, for a number it does not have.
+            AccessDeniedError: for a ticket of another caller than the one identified.
+            ValidationError: for a closed ticket (a new problem is a new case).
+        """
+        check_text("ticket", ticket)
+        check_flag("notes_read", notes_read)
+        found = self._find_ticket(ticket) if self._replaying is None else None
+        breaches: tuple[RuleBreach, ...] = ()
+        if not notes_read:
+            breaches = (
+                RuleBreach(
+                    "CF403",
+                    f"ticket {ticket}'s notes were not read before the caller was asked again",
+                    "notes_read",
+                ),
+            )
+        self._fire("follow_up", {"ticket": ticket, "notes_read": notes_read}, breaches=breaches)
+        self._follow_up_of = self._ticket_number = ticket
+        if found is not None:
+            self._ticket = found
+            found.link_call(self._call_id, follow_up=True, by=self._agent.name)
+
+    def troubleshoot(self, step: str | None = None, *, result: str | None = None) -> None:
+        """Work on the problem, recording what was tried and what it showed: -> TROUBLESHOOTING.
 
         From DIAGNOSIS, RESOLUTION or IMPLEMENT_OR_ASSIGN this is the loop back
-        the procedure allows; from IMPLEMENT_OR_ASSIGN it means the fix failed.
+        the procedure allows; from IMPLEMENT_OR_ASSIGN it means the fix failed
+        (and a resolved ticket is reopened).
         """
         step = check_optional_text("step", step)
+        result = check_optional_text("result", result)
         came_from = self._stage
-        self._fire("troubleshoot", {"step": step})
+        self._fire("troubleshoot", {"step": step, "result": result})
         if came_from is Stage.IMPLEMENT_OR_ASSIGN:
             self._fix = None
+        ticket = self._live_ticket()
+        if ticket is not None:
+            if ticket.status is TicketStatus.RESOLVED:
+                ticket.reopen(step or "the fix did not hold", by=self._agent.name)
+            self._write(ticket, step, NoteTopic.TRIED)
+            self._write(ticket, result, NoteTopic.RESULT)
 
     def diagnose(self, label: str | None = None) -> None:
         """Label the problem: -> DIAGNOSIS. Without a label the agent is still unsure."""
@@ -185,22 +283,85 @@ class Call:
         self._fire("diagnose", {"label": label})
         if label is not None:
             self._diagnosis = label
+            ticket = self._live_ticket()
+            if ticket is not None:
+                ticket.update(diagnosis=label, by=self._agent.name)
 
     def propose(self, plan: str) -> None:
         """Tell the caller what the problem is and how it will be fixed: -> RESOLUTION."""
         self._fire("propose", {"plan": check_text("plan", plan)})
         self._plan = plan
+        ticket = self._live_ticket()
+        if ticket is not None:
+            self._write(ticket, plan, NoteTopic.NEXT_STEP)
 
     def implement(self, action: str) -> None:
         """Fix the problem now: -> IMPLEMENT_OR_ASSIGN."""
         self._fire("implement", {"action": check_text("action", action)})
         self._fix = action
+        ticket = self._live_ticket()
+        if ticket is not None:
+            if ticket.status in (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ESCALATED):
+                ticket.resolve(action, by=self._agent.name)
+            else:
+                self._write(ticket, action, NoteTopic.RESOLUTION)
 
-    def assign(self, to: str, *, reason: str | None = None) -> None:
-        """Hand the problem to another team, tier or vendor: -> IMPLEMENT_OR_ASSIGN."""
-        payload = {"to": check_text("to", to), "reason": check_optional_text("reason", reason)}
-        self._fire("assign", payload)
-        self._assigned_to = to
+    def assign(self, escalation: Escalation) -> None:
+        """Hand the problem to another team, tier, vendor or management: -> IMPLEMENT_OR_ASSIGN.
+
+        The escalation must give the caller the ticket number, the next steps
+        and a timeframe (or promised updates) (CF601), follow a read-back of
+        the ticket (CF602), give a date or a duration rather than words like
+        "ASAP" (CF604), and the call's ticket must pass the writing checks
+        (CF603). Strict mode refuses an escalation that does not; audit mode
+        records a finding for each departure (and a poorly written ticket is
+        escalated and at once returned to its writer, as a supervisor would).
+        With a ticket, the escalation's timeframe becomes a promise of a
+        status update (CF607).
+
+        Raises:
+            ValidationError: for an escalation naming another ticket than the call's.
+        """
+        if not isinstance(escalation, Escalation):
+            raise ValidationError("escalation", escalation, "must be an Escalation")
+        if (
+            self._ticket_number is not None
+            and escalation.ticket is not None
+            and escalation.ticket != self._ticket_number
+        ):
+            raise ValidationError(
+                "escalation.ticket",
+                escalation.ticket,
+                f"must be the call's ticket {self._ticket_number!r}",
+            )
+        breaches = list(check_escalation(escalation))
+        if (
+            escalation.kind is EscalationKind.HIERARCHICAL
+            and PROCEDURE.transition(self._stage, "assign") is None
+        ):
+            breaches.append(
+                RuleBreach(
+                    "CF605",
+                    "a request for a manager skipped the procedure: record it and go on",
+                    "kind",
+                )
+            )
+        observed = self._observe(self._ticket_observation)
+        index = self._fire(
+            "assign", {"escalation": escalation}, breaches=breaches, observed=observed
+        )
+        self._escalation = escalation
+        ticket = self._live_ticket()
+        if ticket is not None:
+            self._escalate(ticket, escalation, self._history[index].at)
+
+    def request_manager(self, reason: str) -> None:
+        """The caller asks for a manager: recorded as a hierarchical escalation request (CF605).
+
+        The stage does not change: the request is routed by policy (see
+        :meth:`escalation_advice`) and the call goes on through the procedure.
+        """
+        self._fire("request_manager", {"reason": check_text("reason", reason)})
 
     def goodbye(
         self, *, resolution_confirmed: bool = False, anything_else_asked: bool = False
@@ -223,7 +384,15 @@ class Call:
         """End the call: GOODBYE -> ENDED. The caller should hang up first (CF706)."""
         if by not in ("caller", "agent"):
             raise ValidationError("by", by, "must be 'caller' or 'agent'")
-        index = self._fire("hang_up", {"by": by})
+        observed = self._observe(self._case_observation)
+        index = self._fire("hang_up", {"by": by}, observed=observed)
+        if observed.get("case") is False:
+            self._note(
+                "CF905",
+                "the call ended without a ticket: every call is a new case unless it follows"
+                " one up",
+                index,
+            )
         if self.fixed:
             self._finish(Outcome.RESOLVED)
         elif self.assigned:
@@ -282,6 +451,42 @@ class Call:
             if all(guard.check(self) for guard in row.guards)
         )
 
+    def escalation_advice(
+        self,
+        policy: EscalationPolicy | None = None,
+        *,
+        users_affected: int = 1,
+        access_needed: Iterable[str] = (),
+        tier: int = 1,
+        now: datetime | None = None,
+    ) -> tuple[Advice, ...]:
+        """What ``policy`` says about escalating this call now (CF401, CF406, CF605).
+
+        The call supplies how long it has been troubleshooting (time in the
+        TROUBLESHOOTING stage), whether it has a diagnosis, and whether the
+        caller asked for a manager; the agent supplies the rest.
+
+        Args:
+            policy: when to escalate (default: :class:`~callflow.escalation.EscalationPolicy`).
+            users_affected: how many users the problem affects.
+            access_needed: the access rights the fix needs.
+            tier: the agent's tier.
+            now: the time to measure up to (default: the call's clock).
+        """
+        policy = policy if policy is not None else EscalationPolicy()
+        if not isinstance(policy, EscalationPolicy):
+            raise ValidationError("policy", policy, "must be an EscalationPolicy")
+        spent = self.measures(now).time_in_stage.get(Stage.TROUBLESHOOTING, timedelta())
+        situation = Situation(
+            users_affected=users_affected,
+            troubleshooting_time=spent,
+            diagnosed=self._diagnosis is not None,
+            tier=tier,
+            access_needed=frozenset(access_needed),
+            manager_requested=any(r.event == "request_manager" for r in self._history),
+        )
+        return policy.advise(situation)
+
     def measures(self, now: datetime | None = None) -> CallMeasures:
         """Times, holds and outcome, derived from the history.
 
@@ -294,19 +499,30 @@ class Call:
         return measure(self._history, outcome=self._outcome, until=now, thresholds=self._thresholds)
 
     @classmethod
-    def replay(cls, history: Iterable[EventRecord], *, clock: Clock | None = None) -> "Call":
+    def replay(
+        cls,
+        history: Iterable[EventRecord],
+        *,
+        clock: Clock | None = None,
+        book: TicketBook | None = None,
+    ) -> "Call":
         """Rebuild a call from its history alone.
 
         Each event is sent again, at its recorded time, to a new call with the
         recorded agent, mode and thresholds; the result has the same stage,
-        state, history and findings.
+        state, history and findings. What the original call looked up outside
+        itself (its ticket, the ticket's quality) is read from the records'
+        ``observed`` data, and nothing is written to any ticket again.
 
         Args:
             history: the records, starting with the call's ``ring``.
             clock: the clock the rebuilt call uses from then on (default UTC now).
+            book: the ticket book the call goes on with; its ticket is taken up
+                from there again.
 
         Raises:
             ValidationError: when the history is not one a call could have produced.
+            NotFoundError: when ``book`` does not have the call's ticket.
         """
         records = tuple(history)
         if not records or not isinstance(records[0], EventRecord) or records[0].event != "ring":
@@ -319,18 +535,36 @@ class Call:
             mode=ring.get("mode"),
             thresholds=ring.get("thresholds", _DEFAULT_THRESHOLDS),  # type: ignore[arg-type]
             clock=lambda: records[0].at,
+            call_id=ring.get("call_id"),  # type: ignore[arg-type]  # checked by the validator
         )
         if call._history[0] != records[0]:
             raise ValidationError("history[0]", records[0], "is not a ring record a call makes")
         for index, record in enumerate(records[1:], start=1):
             _replay_one(call, index, record)
         call._clock = clock or utc_now
+        if book is not None:
+            _book(call, None, book)  # type: ignore[arg-type]  # the same check as the init's
+            call._book = book
+            if call._ticket_number is not None:
+                call._ticket = book.get(call._ticket_number)
         return call
 
     # -- internals -------------------------------------------------------------
 
-    def _fire(self, event: str, payload: Mapping[str, object]) -> int:
-        """Check ``event`` against the procedure, then record it; return its index."""
+    def _fire(
+        self,
+        event: str,
+        payload: Mapping[str, object],
+        *,
+        breaches: Sequence[RuleBreach] = (),
+        observed: Mapping[str, object] = _NO_OBSERVATION,
+    ) -> int:
+        """Check ``event`` against the procedure, then record it; return its index.
+
+        ``breaches`` are departures the event method found in the event's own
+        data (an incomplete escalation...): refused after the table's checks in
+        strict mode, findings in audit mode.
+        """
         stage = self._stage
         if stage.is_final:
             raise CallEndedError(event, stage)
@@ -357,14 +591,27 @@ class Call:
                         guard.rule,
                         reason=f"it requires {guard.requirement}",
                     )
-                departures.append((guard.rule, f"{event!r} came without {guard.requirement}"))
+                code = guard.rule or _OUT_OF_ORDER  # every procedure guard has a code
+                departures.append((code, f"{event!r} came without {guard.requirement}"))
+        if breaches:
+            if strict:
+                raise InvalidTransitionError(
+                    event,
+                    stage,
+                    self.allowed_events(),
+                    breaches[0].rule,
+                    reason="; ".join(breach.message for breach in breaches),
+                )
+            departures += [(breach.rule, breach.message) for breach in breaches]
         at = self._now()
         if dest is not stage:
             PROCEDURE.move(self, dest)
         index = len(self._history)
         # The payload dict was built by the event method and nobody else holds
         # it: wrapping it read-only (instead of copying it) keeps the record immutable.
-        self._history.append(EventRecord(event, stage, dest, at, MappingProxyType(payload)))
+        self._history.append(
+            EventRecord(event, stage, dest, at, MappingProxyType(payload), observed=observed)
+        )
         for rule, message in departures:
             self._findings.append(Finding(rule, message, index, event, stage))
         return index
@@ -384,6 +631,103 @@ class Call:
 
     def _finish(self, outcome: Outcome) -> None:
         self._outcome, self._on_hold = outcome, False
+
+    # -- the call's ticket -------------------------------------------------------
+
+    def _observe(self, look: Callable[[], Mapping[str, object]]) -> Mapping[str, object]:
+        """What the event sees outside the call: looked up live, read back in a replay."""
+        return look() if self._replaying is None else self._replaying
+
+    def _live_ticket(self) -> Ticket | None:
+        """The ticket object to write to; never during a replay (it was written already)."""
+        return None if self._replaying is not None else self._ticket
+
+    def _open_case(self) -> Mapping[str, object]:
+        """The first listen of a call with a book opens a ticket: decide what it sees."""
+        book, caller = self._book, self._caller
+        if (
+            book is None
+            or caller is None
+            or self._ticket_number is not None
+            or self._stage is not Stage.GREETING
+            or PROCEDURE.transition(self._stage, "listen") is None
+        ):
+            return _NO_OBSERVATION
+        earlier = () if caller.user_id is None else earlier_tickets(book, user_id=caller.user_id)
+        return {"ticket": book.new_number(), "earlier": tuple(t.number for t in earlier)}
+
+    def _write_problem(self, problem: str | None) -> None:
+        ticket, book, number = self._ticket, self._book, self._ticket_number
+        if ticket is None and book is not None and self._caller is not None and number:
+            ticket = Ticket(
+                number, self._caller, description=problem, clock=self._clock,
+                created_by=self._agent.name,
+            )  # fmt: skip
+            book.add(ticket)
+            ticket.open(by=self._agent.name)
+            ticket.link_call(self._call_id, follow_up=False, by=self._agent.name)
+            self._ticket = ticket
+        elif ticket is not None and problem is not None:
+            if ticket.description is None:
+                ticket.update(description=problem, by=self._agent.name)
+            else:
+                self._write(ticket, problem, NoteTopic.GENERAL)
+
+    def _write(self, ticket: Ticket, text: str | None, topic: NoteTopic) -> None:
+        if text is not None:
+            ticket.note(text, by=self._agent.name, kind=NoteKind.INTERNAL, topic=topic)
+
+    def _find_ticket(self, number: str) -> Ticket | None:
+        """The ticket a follow-up takes up, checked before anything changes."""
+        if self._book is None:
+            return None
+        ticket = self._book.get(number)
+        caller = self._caller
+        if (
+            caller is None
+            or ticket.caller.user_id is None
+            or caller.user_id != ticket.caller.user_id
+        ):
+            raise AccessDeniedError(
+                f"ticket {number}", "it belongs to another caller than the one identified"
+            )
+        if ticket.status.is_final:
+            raise ValidationError(
+                "ticket", number, "is closed: a new problem is a new case (CF905)"
+            )
+        return ticket
+
+    def _ticket_observation(self) -> Mapping[str, object]:
+        """The writing findings of the call's ticket, which CF603 judges."""
+        if self._ticket is None:
+            return _NO_OBSERVATION
+        return {"ticket_findings": self.ticket_findings}
+
+    def _case_observation(self) -> Mapping[str, object]:
+        """Whether a call with a ticket book ends with a case (CF905)."""
+        if self._book is None:
+            return _NO_OBSERVATION
+        return {"case": self._ticket_number is not None}
+
+    def _escalate(self, ticket: Ticket, escalation: Escalation, at: datetime) -> None:
+        """Escalate the ticket as the call did; a poorly written one comes straight back."""
+        if check_escalation(escalation):
+            self._write(ticket, f"Escalation to {escalation.to.name} given incompletely:"
+                        f" {escalation.reason}", NoteTopic.NEXT_STEP)  # fmt: skip
+            return
+        by = self._agent.name
+        if ticket.status is TicketStatus.RESOLVED:
+            ticket.reopen(f"escalated to {escalation.to.name}: {escalation.reason}", by=by)
+        ticket.escalate(escalation, by=by)
+        findings = self.ticket_findings
+        if findings:
+            ticket.return_for_rewrite(findings, by=escalation.to.name)
+        due = escalation.due(at) or (
+            at + escalation.update_every if escalation.update_every is not None else None
+        )
+        if due is not None:
+            what = escalation.next_steps or f"an update on the escalation to {escalation.to.name}"
+            ticket.promise(PromiseKind.STATUS_UPDATE, what, due, by=by)
 
     # -- state -----------------------------------------------------------------
 
@@ -468,13 +812,71 @@ class Call:
 
     @property
     def assigned_to(self) -> str | None:
-        """The team, tier or vendor the problem was assigned to."""
-        return self._assigned_to
+        """The name of the team, tier, vendor or manager the problem was assigned to."""
+        return None if self._escalation is None else self._escalation.to.name
 
     @property
     def assigned(self) -> bool:
         """Whether the problem was assigned."""
-        return self._assigned_to is not None
+        return self._escalation is not None
+
+    @property
+    def escalation(self) -> Escalation | None:
+        """The latest escalation the problem was assigned with."""
+        return self._escalation
+
+    @property
+    def manager_requests(self) -> tuple[Escalation, ...]:
+        """The caller's requests for a manager, as hierarchical escalations (CF605)."""
+        return tuple(
+            manager_request(reason)
+            for record in self._history
+            if record.event == "request_manager"
+            and isinstance(reason := record.payload["reason"], str)
+        )
+
+    @property
+    def call_id(self) -> str | None:
+        """The call's identifier, when it was given one."""
+        return self._call_id
+
+    @property
+    def book(self) -> TicketBook | None:
+        """The ticket book the call opens and reads tickets in."""
+        return self._book
+
+    @property
+    def ticket_number(self) -> str | None:
+        """The number of the call's ticket: the one it opened or follows up."""
+        return self._ticket_number
+
+    @property
+    def ticket(self) -> Ticket | None:
+        """The call's ticket, when the call has a ticket book."""
+        return self._ticket
+
+    @property
+    def earlier_tickets(self) -> tuple[str, ...]:
+        """The caller's earlier tickets, looked up when the call opened its ticket (CF403)."""
+        for record in self._history:
+            earlier = record.observed.get("earlier")
+            if isinstance(earlier, tuple):
+                return earlier
+        return ()
+
+    @property
+    def ticket_findings(self) -> tuple[RuleBreach, ...]:
+        """The writing breaches (CF901-CF903) of the call's ticket now; CF603 judges them."""
+        if self._replaying is not None:
+            found = self._replaying.get("ticket_findings", ())
+            return found if isinstance(found, tuple) else ()
+        if self._ticket is None:
+            return ()
+        return tuple(
+            breach
+            for breach in check_ticket(self._ticket, self._thresholds.quality)
+            if breach.rule in WRITING_RULES
+        )
 
     @property
     def follow_up_of(self) -> str | None:
@@ -514,12 +916,15 @@ def _replay_one(call: Call, index: int, record: EventRecord) -> None:
     if method is None:
         raise ValidationError(f"history[{index}]", record, "is not an event of the procedure")
     call._clock = lambda: record.at  # the event happens at its recorded time, however often read
+    call._replaying = record.observed
     try:
         method(call, **record.payload)
     except TypeError as error:
         raise ValidationError(
             f"history[{index}].payload", dict(record.payload), f"does not fit {record.event!r}"
         ) from error
+    finally:
+        call._replaying = None
     if call._history[-1] != record:
         raise ValidationError(
             f"history[{index}]", record, "does not match what replaying its event produced"

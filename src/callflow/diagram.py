@@ -27,7 +27,7 @@ def mermaid(table: TransitionTable[Any, Any] = PROCEDURE) -> str:
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
     shared = _shared_events(table, active)
     for row in table.transitions:
-        label = row.event + "".join(f" [{guard.rule}]" for guard in row.guards)
+        label = row.event + "".join(f" [{guard.rule}]" for guard in row.guards if guard.rule)
         key = _shared_key(row)
         if row.source in active and key in shared:
             if row.source is active[0]:  # draw a shared event once, from the composite

@@ -15,6 +15,7 @@ __all__ = [
     "InvalidDefinitionError",
     "InvalidTransitionError",
     "NotFoundError",
+    "TicketTransitionError",
     "UnknownRuleError",
     "ValidationError",
 ]
@@ -91,6 +92,43 @@ class CallEndedError(InvalidTransitionError):
 
     def __init__(self, event: str, stage: object) -> None:
         super().__init__(event, stage, (), reason="the call is over")
+
+
+class TicketTransitionError(CallflowError, ValueError):
+    """A ticket refused a status change; the ticket is unchanged.
+
+    Attributes:
+        event: the refused event's name (``"resolve"``, ``"escalate"``...).
+        status: the status the ticket was in (and still is).
+        missing: what the change needs and did not get, one phrase per item;
+            empty when the change is not allowed from this status at all.
+        allowed: the events the ticket's lifecycle allows from this status.
+        rules: the rule codes behind the missing items, where rules name them.
+    """
+
+    def __init__(
+        self,
+        event: str,
+        status: object,
+        allowed: Sequence[str],
+        missing: Sequence[str] = (),
+        rules: Sequence[str] = (),
+    ) -> None:
+        self.event = event
+        self.status = status
+        self.allowed = tuple(allowed)
+        self.missing = tuple(missing)
+        self.rules = tuple(rules)
+        if self.missing:
+            reason = "it requires " + "; ".join(self.missing)
+        else:
+            reason = "the lifecycle does not allow it from this status"
+        because = f" ({', '.join(self.rules)})" if self.rules else ""
+        options = ", ".join(self.allowed) if self.allowed else "none"
+        super().__init__(
+            f"ticket event {event!r} refused in status {_state_name(status)}: {reason}{because};"
+            f" allowed from this status: {options}"
+        )
 
 
 class UnknownRuleError(CallflowError, LookupError):

@@ -30,6 +30,10 @@ class EventRecord:
         at: when it happened, timezone-aware.
         payload: the event's arguments, as given to the event method; replaying
             them rebuilds the call.
+        observed: what the call looked up outside itself when the event came
+            (the ticket it opened, the quality findings of its ticket...);
+            replaying reads these instead of looking again, so a replayed
+            call ends exactly as the original did even without its ticket book.
     """
 
     event: str
@@ -38,6 +42,9 @@ class EventRecord:
     at: datetime
     payload: Mapping[str, object] = attrs.field(
         default=_EMPTY, converter=_frozen_payload, hash=False
+    )
+    observed: Mapping[str, object] = attrs.field(
+        default=_EMPTY, converter=_frozen_payload, hash=False, kw_only=True
     )
 
 

@@ -14,6 +14,7 @@ strategies are all built from it.
 """
 
 import enum
+from collections.abc import Sequence
 from typing import Protocol
 
 from callflow.table import Guard, StateKind, Transition, TransitionTable
@@ -27,6 +28,7 @@ __all__ = [
     "ON_HOLD",
     "PROCEDURE",
     "RESOLUTION_CONFIRMED",
+    "TICKET_WELL_WRITTEN",
     "GuardSubject",
     "Stage",
 ]
@@ -84,6 +86,8 @@ class GuardSubject(Protocol):
     def resolution_confirmed(self) -> bool: ...
     @property
     def on_hold(self) -> bool: ...
+    @property
+    def ticket_findings(self) -> Sequence[object]: ...
 
 
 CALLER_VERIFIED: Guard[GuardSubject] = Guard(
@@ -107,6 +111,13 @@ RESOLUTION_CONFIRMED: Guard[GuardSubject] = Guard(
     lambda call: call.resolution_confirmed or not call.fixed,
 )
 """A call resolved on the line ends only after the caller confirmed the fix works."""
+
+TICKET_WELL_WRITTEN: Guard[GuardSubject] = Guard(
+    "CF603",
+    "a ticket that passes the writing checks (CF901-CF903)",
+    lambda call: not call.ticket_findings,
+)
+"""A ticket is escalated only when a technician can act on it; a poor one goes back (seed 004)."""
 
 NOT_ON_HOLD: Guard[GuardSubject] = Guard(
     "CF002", "a call that is not on hold", lambda call: not call.on_hold
@@ -143,15 +154,16 @@ def _procedure() -> TransitionTable[Stage, GuardSubject]:
             row("propose", s.DIAGNOSIS, s.RESOLUTION, DIAGNOSIS_RECORDED),
             row("troubleshoot", s.RESOLUTION, s.TROUBLESHOOTING),  # loop: the fix failed
             row("implement", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN),
-            row("assign", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN),
+            row("assign", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN, TICKET_WELL_WRITTEN),
             row("implement", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
-            row("assign", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
+            row("assign", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, TICKET_WELL_WRITTEN),
             row("troubleshoot", s.IMPLEMENT_OR_ASSIGN, s.TROUBLESHOOTING),  # loop: the fix failed
             row("goodbye", s.IMPLEMENT_OR_ASSIGN, s.GOODBYE, FIXED_OR_ASSIGNED),
             row("goodbye", s.GOODBYE, s.GOODBYE),
             row("hang_up", s.GOODBYE, s.ENDED, RESOLUTION_CONFIRMED),
             *(row("hold", stage, stage, NOT_ON_HOLD) for stage in HANDLING_STAGES),
             *(row("resume", stage, stage, ON_HOLD) for stage in HANDLING_STAGES),
+            *(row("request_manager", stage, stage) for stage in HANDLING_STAGES),
             *(row("transfer", stage, s.ENDED) for stage in HANDLING_STAGES),
             *(row("abandon", stage, s.ABANDONED) for stage in (s.RINGING, *HANDLING_STAGES)),
         ],

@@ -58,12 +58,13 @@ class Guard(Generic[M]):
     """A condition a transition needs, tied to the rule it enforces.
 
     Args:
-        rule: the rule code (``"CF205"``) reported when the guard fails.
+        rule: the rule code (``"CF205"``) reported when the guard fails, or
+            ``None`` for a plain data requirement that no rule names.
         requirement: what the guard needs, as a noun phrase ("a verified caller").
         check: returns ``True`` when the subject meets the requirement.
     """
 
-    rule: str
+    rule: str | None
     requirement: str
     check: Callable[[M], bool] = attrs.field(eq=False, repr=False)
 
@@ -247,5 +248,5 @@ def _guards_of(event: str, rows: Iterable[Transition[S, M]]) -> tuple[Guard[M], 
     for row in rows:
         if row.event == event:
             for guard in row.guards:
-                by_rule.setdefault(guard.rule, guard)
+                by_rule.setdefault(guard.rule or guard.requirement, guard)
     return tuple(by_rule.values())

@@ -5,7 +5,8 @@ from datetime import timedelta
 import attrs
 
 from callflow.errors import ValidationError
-from callflow.validators import check_positive_int, field_name
+from callflow.quality import QualityPolicy
+from callflow.validators import check_positive_int, field_name, instance_of
 
 __all__ = ["Thresholds"]
 
@@ -28,6 +29,7 @@ class Thresholds:
     Args:
         ring_cadence: how long one ring lasts, to count rings from the wait (CF101).
         max_rings: answer by this ring at the latest (CF101).
+        quality: what the call's ticket must meet before it is escalated (CF603).
 
     >>> Thresholds(max_rings=3).max_rings
     3
@@ -37,3 +39,6 @@ class Thresholds:
         default=timedelta(seconds=6), validator=_positive_duration
     )
     max_rings: int = attrs.field(default=2, validator=_positive_int)
+    quality: QualityPolicy = attrs.field(
+        factory=QualityPolicy, validator=instance_of(QualityPolicy)
+    )

@@ -1,0 +1,285 @@
+"""The ticket book: where tickets are kept, and what a desk asks of their history.
+
+:class:`TicketBook` is a small :class:`~typing.Protocol`, so a desk can back
+it with its own database; :class:`MemoryTicketBook` keeps tickets in memory.
+Everything else here works on any book:
+
+- :func:`open_ticket` logs a new ticket under the book's next number;
+- :func:`earlier_tickets` finds a caller's or a unit's earlier cases (CF403);
+- :func:`repeat_failure` flags a unit with repeated tickets for the same
+  problem, the "lemon" refurbishment did not fix (CF404);
+- :func:`account` gives a caller the account of all their tickets and work
+  orders, only when the call has verified them and only theirs (CF606).
+
+>>> from datetime import datetime, timezone
+>>> from callflow import Caller, ManualClock
+>>> book = MemoryTicketBook()
+>>> clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+>>> ticket = open_ticket(book, Caller("Ana Souza", user_id="E1234"), clock=clock,
+...                      description="Printer jams", category="hardware", asset_tag="PRN-0042")
+>>> ticket.number, book.get("T-000001") is ticket
+('T-000001', True)
+>>> book.get("T-404")
+Traceback (most recent call last):
+...
+callflow.errors.NotFoundError: no ticket 'T-404'
+"""
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from callflow.clock import check_aware
+from callflow.errors import AccessDeniedError, NotFoundError, ValidationError
+from callflow.people import Caller
+from callflow.promises import Promise
+from callflow.records import RuleBreach
+from callflow.ticket import Ticket
+from callflow.validators import check_positive_int, check_text
+from callflow.workorders import WorkOrder
+
+__all__ = [
+    "Account",
+    "MemoryTicketBook",
+    "RepeatFailurePolicy",
+    "TicketBook",
+    "VerifiedParty",
+    "account",
+    "earlier_tickets",
+    "open_ticket",
+    "repeat_failure",
+]
+
+
+@runtime_checkable
+class TicketBook(Protocol):
+    """Where a desk keeps its tickets. Implement these five methods to use your own store."""
+
+    def add(self, ticket: Ticket) -> None:
+        """Keep ``ticket``; a number already kept is a :class:`~callflow.errors.ValidationError`."""
+
+    def get(self, number: str) -> Ticket:
+        """The ticket numbered ``number``, or :class:`~callflow.errors.NotFoundError`."""
+        ...
+
+    def new_number(self) -> str:
+        """A ticket number not used yet."""
+        ...
+
+    def tickets_of_caller(self, user_id: str) -> Sequence[Ticket]:
+        """Every ticket whose caller has this user / employee ID, oldest first."""
+        ...
+
+    def tickets_of_unit(self, asset_tag: str) -> Sequence[Ticket]:
+        """Every ticket about the unit with this asset tag, oldest first."""
+        ...
+
+
+class MemoryTicketBook:
+    """A :class:`TicketBook` in memory, numbering tickets ``T-000001``, ``T-000002``...
+
+    Args:
+        prefix: what ticket numbers start with.
+    """
+
+    __slots__ = ("_count", "_prefix", "_tickets")
+
+    def __init__(self, prefix: str = "T-") -> None:
+        self._prefix = check_text("prefix", prefix)
+        self._tickets: dict[str, Ticket] = {}
+        self._count = 0
+
+    def __repr__(self) -> str:
+        return f"<MemoryTicketBook {len(self._tickets)} tickets>"
+
+    def __len__(self) -> int:
+        return len(self._tickets)
+
+    def __iter__(self) -> Iterator[Ticket]:
+        return iter(self._tickets.values())
+
+    def add(self, ticket: Ticket) -> None:
+        """Keep ``ticket``."""
+        if not isinstance(ticket, Ticket):
+            raise ValidationError("ticket", ticket, "must be a Ticket")
+        if ticket.number in self._tickets:
+            raise ValidationError("ticket.number", ticket.number, "is already in the book")
+        self._tickets[ticket.number] = ticket
+
+    def get(self, number: str) -> Ticket:
+        """The ticket numbered ``number``."""
+        try:
+            return self._tickets[number]
+        except (KeyError, TypeError):  # TypeError: an unhashable "number"
+            raise NotFoundError("ticket", number) from None
+
+    def new_number(self) -> str:
+        """The next unused number."""
+        while True:
+            self._count += 1
+            number = f"{self._prefix}{self._count:06d}"
+            if number not in self._tickets:
+                return number
+
+    def tickets_of_caller(self, user_id: str) -> Sequence[Ticket]:
+        """Every ticket of the caller with ``user_id``, oldest first."""
+        return self._select(lambda t: t.caller.user_id == user_id)
+
+    def tickets_of_unit(self, asset_tag: str) -> Sequence[Ticket]:
+        """Every ticket about the unit ``asset_tag``, oldest first."""
+        return self._select(lambda t: t.asset_tag == asset_tag)
+
+    def overdue(self, now: datetime) -> tuple[Promise, ...]:
+        """Every promise on every ticket that is past due and not kept, most overdue first."""
+        check_aware("now", now)
+        late = [promise for ticket in self._tickets.values() for promise in ticket.overdue(now)]
+        return tuple(sorted(late, key=lambda promise: promise.due))
+
+    def _select(self, keep: Any) -> tuple[Ticket, ...]:
+        chosen = [ticket for ticket in self._tickets.values() if keep(ticket)]
+        return tuple(sorted(chosen, key=lambda ticket: ticket.created_at))
+
+
+def open_ticket(book: TicketBook, caller: Caller, **fields: Any) -> Ticket:
+    """Log a new ticket for ``caller`` under the book's next number and keep it.
+
+    ``fields`` are :class:`~callflow.ticket.Ticket`'s keyword arguments
+    (``description``, ``category``, ``clock``...).
+    """
+    ticket = Ticket(book.new_number(), caller, **fields)
+    book.add(ticket)
+    return ticket
+
+
+def earlier_tickets(
+    book: TicketBook,
+    *,
+    user_id: str | None = None,
+    asset_tag: str | None = None,
+    before: Ticket | None = None,
+) -> tuple[Ticket, ...]:
+    """The caller's and the unit's earlier tickets, oldest first, each once (CF403, CF404).
+
+    Args:
+        user_id: the caller's user / employee ID.
+        asset_tag: the unit's asset tag.
+        before: a ticket to leave out, with everything logged after it.
+    """
+    found: dict[str, Ticket] = {}
+    if user_id is not None:
+        found.update((t.number, t) for t in book.tickets_of_caller(user_id))
+    if asset_tag is not None:
+        found.update((t.number, t) for t in book.tickets_of_unit(asset_tag))
+    if before is not None:
+        found.pop(before.number, None)
+        found = {n: t for n, t in found.items() if t.created_at <= before.created_at}
+    return tuple(sorted(found.values(), key=lambda ticket: ticket.created_at))
+
+
+def _positive_delta(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, timedelta) or value <= timedelta():
+        raise ValidationError(attribute.name, value, "must be a positive timedelta")
+
+
+def _positive(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    check_positive_int(attribute.name, value)
+
+
+@attrs.frozen
+class RepeatFailurePolicy:
+    """When a unit counts as a repeat failure (CF404).
+
+    Args:
+        tickets: how many tickets for the same unit and category make one
+            (default 3: the unit failed again after two attempts to fix it).
+        window: how far back they count (default 90 days).
+    """
+
+    tickets: int = attrs.field(default=3, validator=_positive)
+    window: timedelta = attrs.field(default=timedelta(days=90), validator=_positive_delta)
+
+
+def repeat_failure(
+    book: TicketBook, ticket: Ticket, policy: RepeatFailurePolicy | None = None
+) -> RuleBreach | None:
+    """Flag ``ticket``'s unit if it has too many tickets of the same category (CF404).
+
+    Counts the tickets about the same asset tag with the same category
+    (case-insensitive) logged within ``policy.window`` before ``ticket``,
+    ``ticket`` included. Returns the CF404 breach, or ``None``.
+    """
+    policy = policy or RepeatFailurePolicy()
+    if ticket.asset_tag is None or ticket.category is None:
+        return None
+    category = ticket.category.casefold()
+    since = ticket.created_at - policy.window
+    same = [
+        other
+        for other in book.tickets_of_unit(ticket.asset_tag)
+        if other.category is not None
+        and other.category.casefold() == category
+        and since <= other.created_at <= ticket.created_at
+    ]
+    if ticket.number not in {other.number for other in same}:
+        same.append(ticket)
+    if len(same) < policy.tickets:
+        return None
+    numbers = ", ".join(other.number for other in sorted(same, key=lambda t: t.created_at))
+    return RuleBreach(
+        "CF404",
+        f"unit {ticket.asset_tag} has {len(same)} {ticket.category!r} tickets within"
+        f" {policy.window.days} days ({numbers}): a repeat failure to report.",
+        "asset_tag",
+    )
+
+
+class VerifiedParty(Protocol):
+    """What :func:`account` reads from a call: who the caller is and whether that was verified."""
+
+    @property
+    def caller(self) -> Caller | None: ...
+    @property
+    def caller_verified(self) -> bool: ...
+
+
+@attrs.frozen
+class Account:
+    """A caller's account: all their tickets and the work orders dispatched from them (CF606)."""
+
+    caller: Caller
+    tickets: tuple[Ticket, ...]
+    work_orders: tuple[WorkOrder, ...]
+
+
+def account(book: TicketBook, call: VerifiedParty, user_id: str | None = None) -> Account:
+    """The account of all tickets and work orders of the call's verified caller (CF606).
+
+    Args:
+        book: where the tickets are.
+        call: the call asking; its caller must be identified, with a user ID,
+            and verified.
+        user_id: whose account is asked for (default: the call's caller). Any
+            other caller's account is refused.
+
+    Raises:
+        AccessDeniedError: when the caller is not verified, has no user ID,
+            or asks for someone else's account. Nothing is returned then.
+    """
+    caller = call.caller
+    resource = f"the account of {user_id or (caller.user_id if caller else None) or 'a caller'}"
+    if caller is None or not call.caller_verified:
+        raise AccessDeniedError(resource, "the caller's identity has not been verified (CF205)")
+    if caller.user_id is None:
+        raise AccessDeniedError(resource, "the verified caller gave no user or employee ID")
+    if user_id is not None and user_id != caller.user_id:
+        raise AccessDeniedError(
+            resource, f"the verified caller is {caller.user_id!r}; a caller gets only their own"
+        )
+    # Filter again: a custom book that returns a wider selection must not leak it.
+    own = tuple(
+        t for t in book.tickets_of_caller(caller.user_id) if t.caller.user_id == caller.user_id
+    )
+    orders = tuple(order for ticket in own for order in ticket.work_orders)
+    return Account(caller, own, orders)
