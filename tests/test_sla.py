@@ -4,6 +4,7 @@ The property tests draw calendars from ``tests.test_calendars`` and check the
 clocks against its minute-by-minute model of open time.
 """
 
+import itertools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.test_calendars import Spec, minutes_2026, open_minutes, specs, wall_open
 
 from callflow.calendars import AlwaysOpen, BusinessCalendar
 from callflow.errors import ValidationError
@@ -26,7 +28,6 @@ from callflow.sla import (
     SlaPolicy,
     TicketClocks,
 )
-from tests.test_calendars import Spec, minutes_2026, open_minutes, specs, wall_open
 
 LONDON = ZoneInfo("Europe/London")
 OFFICE = BusinessCalendar.weekly(open=time(9), close=time(17), zone="Europe/London")
@@ -80,19 +81,21 @@ class TestTargetsAndPolicy:
 
     def test_target_by_priority_or_number(self) -> None:
         """target() takes a Priority or its number."""
-        assert DEFAULT_TARGETS[Priority.P2] == SlaPolicy().target(2) == SlaPolicy().target(
-            Priority.P2
+        assert (
+            DEFAULT_TARGETS[Priority.P2] == SlaPolicy().target(2) == SlaPolicy().target(Priority.P2)
         )
 
     def test_start_clocks(self) -> None:
-        """start_clocks() starts the three clocks with the priority's targets and the policy's settings."""
+        """start_clocks(): three clocks with the priority's targets and the policy's settings."""
         clocks = SlaPolicy(calendar=OFFICE, warning_ratio=0.5).start_clocks(Priority.P3, T0)
         assert [
             (ClockKind.FIRST_RESPONSE, H),
             (ClockKind.UPDATE, 4 * H),
             (ClockKind.RESOLUTION, 8 * H),
         ] == [(c.kind, c.target) for c in clocks.clocks]
-        assert {(OFFICE, 0.5, T0)} == {(c.calendar, c.warning_ratio, c.started_at) for c in clocks.clocks}
+        assert {(OFFICE, 0.5, T0)} == {
+            (c.calendar, c.warning_ratio, c.started_at) for c in clocks.clocks
+        }
 
     @pytest.mark.parametrize(
         ("make", "field"),
@@ -102,9 +105,15 @@ class TestTargetsAndPolicy:
             (lambda: ServiceTarget(H, 60, H), "update"),
             (lambda: SlaPolicy(targets={}), "targets"),
             (lambda: SlaPolicy(targets=[DEFAULT_TARGETS[Priority.P1]]), "targets"),
-            (lambda: SlaPolicy(targets={**DEFAULT_TARGETS, 6: DEFAULT_TARGETS[Priority.P1]}), "targets"),
+            (
+                lambda: SlaPolicy(targets={**DEFAULT_TARGETS, 6: DEFAULT_TARGETS[Priority.P1]}),
+                "targets",
+            ),
             (lambda: SlaPolicy(targets={**DEFAULT_TARGETS, Priority.P1: 4 * H}), "targets"),
-            (lambda: SlaPolicy(targets={**DEFAULT_TARGETS, 1: DEFAULT_TARGETS[Priority.P2]}), "targets"),
+            (
+                lambda: SlaPolicy(targets={**DEFAULT_TARGETS, 1: DEFAULT_TARGETS[Priority.P2]}),
+                "targets",
+            ),
             (lambda: SlaPolicy(calendar="Europe/London"), "calendar"),
             (lambda: SlaPolicy(warning_ratio=0), "warning_ratio"),
             (lambda: SlaPolicy(warning_ratio=1), "warning_ratio"),
@@ -115,7 +124,9 @@ class TestTargetsAndPolicy:
             (lambda: SlaPolicy().target("P1"), "priority"),
         ],
     )
-    def test_bad_configuration_names_the_field(self, make: Callable[[], object], field: str) -> None:
+    def test_bad_configuration_names_the_field(
+        self, make: Callable[[], object], field: str
+    ) -> None:
         """Non-positive targets, incomplete target maps, bad calendars and ratios are refused."""
         with pytest.raises(ValidationError) as caught:
             make()
@@ -264,7 +275,11 @@ class TestClock:
     def test_stop_while_paused_ends_the_pause(self) -> None:
         """Stopping a paused clock closes its pause at the stop."""
         c = clock().pause(at(1)).stop(at(2))
-        assert (((at(1), at(2)),), at(2), ClockState.MET) == (c.pauses, c.stopped_at, c.state(at(3)))
+        assert (((at(1), at(2)),), at(2), ClockState.MET) == (
+            c.pauses,
+            c.stopped_at,
+            c.state(at(3)),
+        )
 
     def test_reopen_counts_the_stopped_time_as_paused(self) -> None:
         """Stopped at 1 h, reopened at 3 h: 2 h paused, due at 6 h."""
@@ -351,7 +366,10 @@ class TestClockErrors:
 
     def test_state_errors_say_what_is_needed(self) -> None:
         """The message names the clock, what it must be and what it is."""
-        with pytest.raises(ValidationError, match=r"'resolution clock' must be paused to be resumed \(got 'running'\)"):
+        with pytest.raises(
+            ValidationError,
+            match=r"'resolution clock' must be paused to be resumed \(got 'running'\)",
+        ):
             clock().resume(at(1))
 
     @pytest.mark.parametrize(
@@ -415,7 +433,7 @@ class TestTicketClocks:
         ]
 
     def test_the_methods_skip_clocks_they_do_not_apply_to(self) -> None:
-        """Pausing skips stopped clocks, resuming skips running ones, responding twice is harmless."""
+        """Pausing skips stopped clocks, resuming running ones; responding twice is harmless."""
         clocks = SlaPolicy().start_clocks(Priority.P2, T0).responded(at(0.1))
         assert clocks == clocks.resume(at(0.2)).responded(at(0.2))
         assert clocks.first_response == clocks.pause(at(0.2)).first_response
@@ -486,16 +504,18 @@ def closed_pauses(c: SlaClock, end: datetime) -> list[tuple[datetime, datetime]]
 class TestClockProperties:
     @settings(max_examples=50)
     @given(history=histories())
-    def test_paused_time_is_never_counted(self, history: tuple[Spec, SlaClock, list[datetime]]) -> None:
-        """elapsed = open minutes since the start outside pauses; paused_time = open minutes inside."""
+    def test_paused_time_is_never_counted(
+        self, history: tuple[Spec, SlaClock, list[datetime]]
+    ) -> None:
+        """elapsed: the open minutes since the start outside pauses; paused_time: those inside."""
         spec, c, nows = history
         for now in nows:
             end = now if c.stopped_at is None else c.stopped_at
             pauses = closed_pauses(c, end)
             assert open_minutes(spec, c.started_at, end, pauses) == c.elapsed(now)
-            assert sum((open_minutes(spec, a, b) for a, b in pauses), timedelta(0)) == c.paused_time(
-                now
-            )
+            assert sum(
+                (open_minutes(spec, a, b) for a, b in pauses), timedelta(0)
+            ) == c.paused_time(now)
 
     @settings(max_examples=50)
     @given(history=histories())
@@ -507,7 +527,9 @@ class TestClockProperties:
         minute, left, expected = c.started_at, c.target // M, None
         limit = c.last_event + timedelta(weeks=3)  # sparse calendars: check less, but quickly
         while minute < limit:
-            pause = next((p for p in c.pauses if p[0] <= minute and (p[1] is None or minute < p[1])), None)
+            pause = next(
+                (p for p in c.pauses if p[0] <= minute and (p[1] is None or minute < p[1])), None
+            )
             if pause is not None and pause[1] is None:
                 break  # the pause under way came first: not known yet
             if pause is None and wall_open(spec, minute):
@@ -529,9 +551,9 @@ class TestClockProperties:
     ) -> None:
         """As now moves on, elapsed and paused time never fall and remaining never rises;
         no event or reading is accepted before the clock's last event."""
-        spec, c, nows = history
+        _, c, nows = history
         readings = [c.reading(now) for now in nows]
-        for earlier, later in zip(readings, readings[1:], strict=False):
+        for earlier, later in itertools.pairwise(readings):
             assert earlier.elapsed <= later.elapsed
             assert earlier.paused_time <= later.paused_time
             assert earlier.remaining >= later.remaining

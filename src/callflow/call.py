@@ -24,7 +24,7 @@ from typing import Any, Literal
 import attrs
 
 from callflow.book import TicketBook, earlier_tickets
-from callflow.clock import Clock, check_aware, utc_now
+from callflow.clock import Clock, check_aware, check_clock, read_clock, utc_now
 from callflow.errors import (
     AccessDeniedError,
     CallEndedError,
@@ -83,11 +83,6 @@ def _mode(value: object) -> Mode:
         raise ValidationError("mode", value, "must be 'strict' or 'audit'") from None
 
 
-def _callable(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if not callable(value):
-        raise ValidationError("clock", value, "must be a callable returning an aware datetime")
-
-
 def _book(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
     if value is not None and not isinstance(value, TicketBook):
         raise ValidationError("book", value, "must be a TicketBook (see callflow.MemoryTicketBook)")
@@ -126,7 +121,7 @@ class Call:
 
     _agent: Agent = attrs.field(validator=instance_of(Agent), alias="agent")
     _mode: Mode = attrs.field(default=Mode.STRICT, converter=_mode, kw_only=True, alias="mode")
-    _clock: Clock = attrs.field(default=utc_now, validator=_callable, kw_only=True, alias="clock")
+    _clock: Clock = attrs.field(default=utc_now, validator=check_clock, kw_only=True, alias="clock")
     _thresholds: Thresholds = attrs.field(
         default=_DEFAULT_THRESHOLDS,
         validator=instance_of(Thresholds),
@@ -621,13 +616,7 @@ class Call:
         self._findings.append(Finding(rule, message, index, record.event, record.from_stage))
 
     def _now(self) -> datetime:
-        at = check_aware("clock", self._clock())
-        previous = self._history[-1].at
-        if at < previous:
-            raise ValidationError(
-                "clock", at, f"went backwards: the previous event was at {previous.isoformat()}"
-            )
-        return at
+        return read_clock(self._clock, self._history[-1].at)
 
     def _finish(self, outcome: Outcome) -> None:
         self._outcome, self._on_hold = outcome, False

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from callflow.errors import ValidationError
 
-__all__ = ["Clock", "ManualClock", "utc_now"]
+__all__ = ["Clock", "ManualClock", "check_clock", "read_clock", "utc_now"]
 
 Clock = Callable[[], datetime]
 """A zero-argument callable returning the current, timezone-aware time."""
@@ -32,6 +32,22 @@ def check_aware(field: str, value: object) -> datetime:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValidationError(field, value, "must be a timezone-aware datetime")
     return value
+
+
+def check_clock(instance: object, attribute: object, value: object) -> None:
+    """attrs validator for a ``clock`` field: it must be callable."""
+    if not callable(value):
+        raise ValidationError("clock", value, "must be a callable returning an aware datetime")
+
+
+def read_clock(clock: Clock, previous: datetime) -> datetime:
+    """The time ``clock`` tells, which must be aware and not before ``previous``."""
+    at = check_aware("clock", clock())
+    if at < previous:
+        raise ValidationError(
+            "clock", at, f"went backwards: the previous event was at {previous.isoformat()}"
+        )
+    return at
 
 
 class ManualClock:

@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from callflow.calendars import AlwaysOpen, Calendar
+from callflow.calendars import AlwaysOpen, Calendar, check_calendar
 from callflow.clock import check_aware
 from callflow.errors import ValidationError
 from callflow.priority import Priority, to_priority
@@ -101,10 +101,7 @@ def _ratio(value: object) -> float:
 
 
 def _calendar(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if not isinstance(value, Calendar):
-        raise ValidationError(
-            "calendar", value, "must be a Calendar (with add, between, is_open and zone)"
-        )
+    check_calendar("calendar", value)
 
 
 def _kind(value: object) -> ClockKind:
@@ -114,7 +111,9 @@ def _kind(value: object) -> ClockKind:
         return ClockKind(value)
     except ValueError:
         choices = ", ".join(repr(kind.value) for kind in ClockKind)
-        raise ValidationError("kind", value, f"must be a ClockKind or one of {choices}") from None
+        raise ValidationError(
+            "kind", value, f"must be one of {choices} or their ClockKind members"
+        ) from None
 
 
 def _utc(field: str, value: object) -> datetime:

@@ -40,7 +40,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
-from callflow.clock import Clock, check_aware, utc_now
+from callflow.clock import Clock, check_aware, check_clock, read_clock, utc_now
 from callflow.errors import TicketTransitionError, ValidationError
 from callflow.escalation import Escalation
 from callflow.lifecycle import LIFECYCLE, Attempt, TicketStatus
@@ -133,11 +133,6 @@ def _level(kind: type[L], field: str, value: object) -> L | None:
         raise ValidationError(field, value, f"must be one of {choices}") from None
 
 
-def _callable(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if not callable(value):
-        raise ValidationError("clock", value, "must be a callable returning an aware datetime")
-
-
 def _table(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
     if not isinstance(value, TransitionTable) or value.initial is not TicketStatus.NEW:
         raise ValidationError(
@@ -194,7 +189,7 @@ class Ticket:
     _lifecycle: TransitionTable[TicketStatus, Attempt] = attrs.field(
         default=LIFECYCLE, validator=_table, kw_only=True, alias="lifecycle"
     )
-    _clock: Clock = attrs.field(default=utc_now, validator=_callable, kw_only=True, alias="clock")
+    _clock: Clock = attrs.field(default=utc_now, validator=check_clock, kw_only=True, alias="clock")
     _created_by: str | None = attrs.field(
         default=None, validator=optional_non_empty_text(), kw_only=True, alias="created_by"
     )
@@ -252,7 +247,6 @@ class Ticket:
     def resume(self, *, by: str | None = None) -> None:
         """Stop waiting: PENDING -> OPEN; the SLA clocks run again."""
         self._fire("resume", {}, by)
-        self._waiting_on = None
 
     def escalate(self, escalation: Escalation, *, by: str | None = None) -> None:
         """Hand the ticket on: -> ESCALATED (needs a complete escalation: CF601, CF602, CF604)."""
@@ -482,6 +476,8 @@ class Ticket:
         when = self._now() if at is None else at
         if row.dest is not status:
             self._lifecycle.move(self, row.dest)
+            if status is TicketStatus.PENDING:  # however it leaves PENDING, it waits no more
+                self._waiting_on = None
         self._history.append(
             TicketRecord(event, status, row.dest, when, by, MappingProxyType(dict(data)))
         )
@@ -491,13 +487,7 @@ class Ticket:
             raise TicketTransitionError(event, self._status, self.allowed_events())
 
     def _now(self) -> datetime:
-        at = check_aware("clock", self._clock())
-        previous = self._history[-1].at
-        if at < previous:
-            raise ValidationError(
-                "clock", at, f"went backwards: the previous event was at {previous.isoformat()}"
-            )
-        return at
+        return read_clock(self._clock, self._history[-1].at)
 
     def _at_or_now(self, now: datetime | None) -> datetime:
         return check_aware("clock", self._clock()) if now is None else check_aware("now", now)

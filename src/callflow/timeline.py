@@ -1,10 +1,12 @@
-"""A call as readable text: its events, the time in each stage, holds, outcome, findings."""
+"""A call as readable text: its events, times, holds, outcome, findings and its ticket."""
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from callflow.call import Call
 from callflow.people import Caller
+from callflow.quality import check_ticket
+from callflow.ticket import Ticket
 
 __all__ = ["render_timeline"]
 
@@ -51,12 +53,35 @@ def render_timeline(call: Call, now: datetime | None = None) -> str:
         f"  {f.rule}  {f.message} (event {f.event_index}, {f.event} in {f.stage.name})"
         for f in call.findings
     ]
+    if call.ticket is not None:
+        lines += ["", *_ticket_lines(call.ticket, call.history[-1].at)]
     return "\n".join(lines) + "\n"
+
+
+def _ticket_lines(ticket: Ticket, now: datetime) -> list[str]:
+    priority = ticket.priority.name if ticket.priority else "no priority"
+    breaches = check_ticket(ticket)
+    lines = [
+        f"Ticket {ticket.number}: {ticket.status.value}, {priority},"
+        f" {len(ticket.notes)} notes, quality findings: {len(breaches) or 'none'}",
+        *(f"  {b.rule}  {b.message}" for b in breaches),
+    ]
+    clocks = ticket.sla()
+    if clocks is not None:
+        for reading in clocks.readings(now):
+            lines.append(
+                f"  SLA {reading.kind.value}: {reading.state.value},"
+                f" target {_clock(reading.target)}, elapsed {_clock(reading.elapsed)}"
+            )
+    return lines
 
 
 def _clock(delta: timedelta) -> str:
     minutes, seconds = divmod(int(delta.total_seconds()), 60)
-    return f"{minutes}:{seconds:02d}"
+    if minutes < 60:
+        return f"{minutes}:{seconds:02d}"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"
 
 
 def _details(payload: Mapping[str, object]) -> str:
