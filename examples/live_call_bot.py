@@ -81,8 +81,7 @@ turn("call-1", "hang_up", by="caller")
 final = resume("call-1")
 print("outcome:", final.outcome.value if final.outcome else None)
 print("findings:", [finding.rule for finding in final.findings])
-print(
-    f"ticket {ticket.number}: {ticket.status.value}, priority {ticket.priority.name if ticket.priority else None}"
-)
+priority = ticket.priority.name if ticket.priority else None
+print(f"ticket {ticket.number}: {ticket.status.value}, priority {priority}")
 for promise in ticket.promises:
     print(f"promise {promise.id}: {promise.what!r} due {promise.due.isoformat()}")

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,8 +27,8 @@ OFFICE = BusinessCalendar.weekly(open=time(9), close=time(17), zone="Europe/Lond
 H = timedelta(hours=1)
 
 
-def london(*args: int) -> datetime:
-    return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
+def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 # -- the independent model used by the property tests ---------------------------------
@@ -184,6 +185,12 @@ class TestBusinessCalendarConstruction:
         other = BusinessCalendar.weekly(zone="Europe/London")
         OFFICE.add(london(2026, 3, 2, 9), H)  # fills one cache, not the other
         assert (OFFICE, hash(OFFICE)) == (other, hash(other))
+
+    def test_evolve_keeps_the_hours(self) -> None:
+        """attrs.evolve() gives the same hours elsewhere, with a cache of its own."""
+        moved = attrs.evolve(OFFICE, zone="America/New_York")
+        assert (OFFICE.hours, "America/New_York") == (moved.hours, str(moved.zone))
+        assert OFFICE.hours == BusinessCalendar(list(OFFICE.hours), zone="UTC").hours
 
     def test_zone_accepts_a_tzinfo(self) -> None:
         """A tzinfo is used as it is."""

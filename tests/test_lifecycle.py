@@ -74,14 +74,16 @@ EXPECTED: dict[tuple[TicketStatus, str], TicketStatus] = {
 NEEDS_DATA = {"pend", "escalate", "return_for_rewrite", "dispatch", "resolve", "reopen"}
 """The moves that are refused without their data."""
 
-STATUS_EVENTS = ("open", "pend", "resume", "escalate", "return_for_rewrite", "dispatch")
-STATUS_EVENTS += ("resolve", "reopen", "close")
+STATUS_EVENTS: tuple[str, ...] = (
+    *("open", "pend", "resume", "escalate", "return_for_rewrite", "dispatch"),
+    *("resolve", "reopen", "close"),
+)
 
 
 class TestTableShape:
     def test_states_and_their_kinds(self) -> None:
         """NEW is initial, CLOSED final, every other status active."""
-        expected = {s: StateKind.ACTIVE for s in TicketStatus}
+        expected = dict.fromkeys(TicketStatus, StateKind.ACTIVE)
         expected[NEW], expected[CLOSED] = StateKind.INITIAL, StateKind.FINAL
         assert expected == dict(LIFECYCLE.states)
         assert (NEW, frozenset({CLOSED})) == (LIFECYCLE.initial, LIFECYCLE.finals)
@@ -319,16 +321,16 @@ def act(event: str, valid: bool, variant: int) -> Act:
         case "return_for_rewrite":
             return lambda t: t.return_for_rewrite([FINDING] if valid else [])
         case "note":
-            kind = list(NoteKind)[variant % len(NoteKind)]
+            note_kind = list(NoteKind)[variant % len(NoteKind)]
             topic = list(NoteTopic)[variant % len(NoteTopic)]
-            return lambda t: t.note("Checked the switch", by="Bill", kind=kind, topic=topic)
+            return lambda t: t.note("Checked the switch", by="Bill", kind=note_kind, topic=topic)
         case "update":
             return lambda t: t.update(**UPDATES[variant % len(UPDATES)])  # type: ignore[arg-type]
         case "link_call":
             return lambda t: t.link_call(f"C-{variant}", follow_up=valid)
         case "promise":
-            kind = list(PromiseKind)[variant % len(PromiseKind)]
-            return lambda t: t.promise(kind, "call back", timedelta(minutes=variant))
+            promise_kind = list(PromiseKind)[variant % len(PromiseKind)]
+            return lambda t: t.promise(promise_kind, "call back", timedelta(minutes=variant))
         case "keep_promise":
             return _keep_one
     raise AssertionError(f"no way to send {event!r}")
@@ -411,3 +413,10 @@ class TestLifecycleProperty:
         clocks = ticket.sla()
         assert clocks is not None
         clocks.readings(clock())
+
+
+def test_a_bare_field_name_is_refused() -> None:
+    """required_fields needs a collection: a bare string is not split into letters."""
+    with pytest.raises(ValidationError) as caught:
+        ticket_lifecycle(required_fields={"resolve": "category"})
+    assert ("required_fields['resolve']", "category") == (caught.value.field, caught.value.value)

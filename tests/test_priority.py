@@ -136,5 +136,5 @@ class TestCustomMatrix:
     def test_bad_cells_name_the_field(self, cells: object, field: str) -> None:
         """Wrong shapes, unknown levels, unknown priorities and duplicates are refused."""
         with pytest.raises(ValidationError) as caught:
-            PriorityMatrix(cells)  # type: ignore[arg-type]
+            PriorityMatrix(cells)
         assert field == caught.value.field

@@ -364,6 +364,16 @@ class TestClockErrors:
             event(clock())
         assert field == caught.value.field
 
+    def test_starting_needs_an_aware_time(self) -> None:
+        """A clock or a ticket's clocks started at a naive time: refused, naming ``at``."""
+        for start in (
+            lambda: SlaClock.start("update", H, datetime(2026, 3, 2, 9)),
+            lambda: SlaPolicy().start_clocks(Priority.P1, datetime(2026, 3, 2, 9)),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                start()
+            assert "at" == caught.value.field
+
     def test_state_errors_say_what_is_needed(self) -> None:
         """The message names the clock, what it must be and what it is."""
         with pytest.raises(

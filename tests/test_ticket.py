@@ -256,7 +256,9 @@ class TestStatusEvents:
         ticket, clock = new_ticket()
         clock.advance(MINUTE)
         ticket.open(by="Bill")
-        expected = TicketRecord("open", TicketStatus.NEW, TicketStatus.OPEN, START + MINUTE, "Bill", {})
+        expected = TicketRecord(
+            "open", TicketStatus.NEW, TicketStatus.OPEN, START + MINUTE, "Bill", {}
+        )
         assert (TicketStatus.OPEN, expected) == (ticket.status, ticket.history[-1])
         assert START + MINUTE == ticket.updated_at
 
@@ -293,7 +295,7 @@ class TestStatusEvents:
     def test_escalate_with_a_date_or_promised_updates(self, changes: dict[str, object]) -> None:
         """A date, or promised updates when no timeframe can be given, also satisfy CF601."""
         ticket, _ = reach(TicketStatus.OPEN)
-        ticket.escalate(escalation(**changes))
+        ticket.escalate(escalation(**changes))  # type: ignore[arg-type]
         assert TicketStatus.ESCALATED == ticket.status
 
     @pytest.mark.parametrize(
@@ -425,7 +427,7 @@ class TestRefusals:
     def test_a_move_the_lifecycle_does_not_have_changes_nothing(
         self, status: TicketStatus, event: str, act: Step
     ) -> None:
-        """An event with no row from the status is refused, names nothing missing, changes nothing."""
+        """An event with no row from the status is refused, names nothing, changes nothing."""
         ticket, clock = reach(status)
         before = snapshot(ticket)
         clock.advance(MINUTE)
@@ -508,7 +510,9 @@ class TestRefusals:
             (
                 TicketStatus.OPEN,
                 "escalate",
-                lambda t: t.escalate(escalation(next_steps=None, timeframe="ASAP", read_back=False)),
+                lambda t: t.escalate(
+                    escalation(next_steps=None, timeframe="ASAP", read_back=False)
+                ),
                 [
                     "the escalation's next steps",
                     "a timeframe that is a date or a duration, not text",
@@ -641,7 +645,11 @@ class TestUpdate:
             ticket.description,
         )
         record = ticket.history[-1]
-        assert ("update", "Bill", {"diagnosis": "printer/pick-up roller", "asset_tag": "PRN-0042"}) == (
+        assert (
+            "update",
+            "Bill",
+            {"diagnosis": "printer/pick-up roller", "asset_tag": "PRN-0042"},
+        ) == (
             record.event,
             record.by,
             record.payload,
@@ -704,7 +712,9 @@ class TestNotes:
         first = ticket.note("Restarted the spooler", by="Bill", topic=NoteTopic.TRIED)
         clock.advance(MINUTE)
         second = ticket.note("Told Ana a technician will come", by="Bill", kind=NoteKind.SHARED)
-        expected_first = Note("Bill", START + MINUTE, "Restarted the spooler", topic=NoteTopic.TRIED)
+        expected_first = Note(
+            "Bill", START + MINUTE, "Restarted the spooler", topic=NoteTopic.TRIED
+        )
         assert expected_first == first
         assert (NoteKind.SHARED, NoteTopic.GENERAL, START + 2 * MINUTE) == (
             second.kind,
@@ -839,7 +849,7 @@ class TestPromises:
     def test_promise_to_a_caller_without_id_goes_to_their_name(self) -> None:
         """Without a user ID, the promise is made to the caller's name."""
         ticket = Ticket(NUMBER, Caller("Bo Lin"), clock=ManualClock(START))
-        assert "Bo Lin" == ticket.promise("status_update", "news", HOUR).to
+        assert "Bo Lin" == ticket.promise(PromiseKind.STATUS_UPDATE, "news", HOUR).to
 
     def test_promise_to_someone_else_with_a_due_time(self) -> None:
         """``to`` and an absolute due time are kept as given."""

@@ -15,6 +15,7 @@ from callflow.book import (
     open_ticket,
     repeat_failure,
 )
+from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar
 from callflow.call import Call, Mode, Party
 from callflow.clock import Clock, ManualClock, utc_now
 from callflow.diagram import mermaid
@@ -43,10 +44,21 @@ from callflow.lifecycle import LIFECYCLE, TicketStatus, ticket_lifecycle
 from callflow.measures import CallMeasures, Outcome
 from callflow.notes import Note, NoteKind, NoteTopic
 from callflow.people import Agent, Caller
+from callflow.priority import DEFAULT_MATRIX, Impact, Priority, PriorityMatrix, Urgency
 from callflow.promises import Promise, PromiseKind, PromiseLedger
 from callflow.quality import QualityPolicy, check_ticket, review_escalation
 from callflow.records import EventRecord, Finding, RuleBreach
 from callflow.rules import RULES, Rule, Severity, rule
+from callflow.sla import (
+    DEFAULT_TARGETS,
+    ClockKind,
+    ClockReading,
+    ClockState,
+    ServiceTarget,
+    SlaClock,
+    SlaPolicy,
+    TicketClocks,
+)
 from callflow.stages import HANDLING_STAGES, PROCEDURE, Stage
 from callflow.table import Guard, StateKind, Transition, TransitionTable
 from callflow.thresholds import Thresholds
@@ -60,24 +72,33 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0"
 
 __all__ = [
+    "DEFAULT_MATRIX",
+    "DEFAULT_TARGETS",
     "HANDLING_STAGES",
     "LIFECYCLE",
     "PROCEDURE",
     "RULES",
     "AccessDeniedError",
     "Agent",
+    "AlwaysOpen",
+    "BusinessCalendar",
+    "Calendar",
     "Call",
     "CallEndedError",
     "CallMeasures",
     "Caller",
     "CallflowError",
     "Clock",
+    "ClockKind",
+    "ClockReading",
+    "ClockState",
     "Escalation",
     "EscalationKind",
     "EscalationPolicy",
     "EventRecord",
     "Finding",
     "Guard",
+    "Impact",
     "InvalidDefinitionError",
     "InvalidTransitionError",
     "ManualClock",
@@ -89,6 +110,8 @@ __all__ = [
     "NoteTopic",
     "Outcome",
     "Party",
+    "Priority",
+    "PriorityMatrix",
     "Promise",
     "PromiseKind",
     "PromiseLedger",
@@ -96,7 +119,10 @@ __all__ = [
     "RepeatFailurePolicy",
     "Rule",
     "RuleBreach",
+    "ServiceTarget",
     "Severity",
+    "SlaClock",
+    "SlaPolicy",
     "Stage",
     "StateKind",
     "Target",
@@ -104,12 +130,14 @@ __all__ = [
     "Thresholds",
     "Ticket",
     "TicketBook",
+    "TicketClocks",
     "TicketStatus",
     "TicketTransitionError",
     "TransferStyle",
     "Transition",
     "TransitionTable",
     "UnknownRuleError",
+    "Urgency",
     "ValidationError",
     "WorkOrder",
     "__version__",

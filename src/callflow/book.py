@@ -218,7 +218,8 @@ def repeat_failure(
     same = [
         other
         for other in book.tickets_of_unit(ticket.asset_tag)
-        if other.category is not None
+        if other.asset_tag == ticket.asset_tag  # a custom book's wider selection must not count
+        and other.category is not None
         and other.category.casefold() == category
         and since <= other.created_at <= ticket.created_at
     ]
@@ -230,9 +231,18 @@ def repeat_failure(
     return RuleBreach(
         "CF404",
         f"unit {ticket.asset_tag} has {len(same)} {ticket.category!r} tickets within"
-        f" {policy.window.days} days ({numbers}): a repeat failure to report.",
+        f" {_span(policy.window)} ({numbers}): a repeat failure to report.",
         "asset_tag",
     )
+
+
+def _span(window: timedelta) -> str:
+    """A window in words: whole days or hours as such ("90 days"), else as a timedelta."""
+    for unit, name in ((timedelta(days=1), "day"), (timedelta(hours=1), "hour")):
+        count, rest = divmod(window, unit)
+        if count and not rest:
+            return f"{count} {name}" if count == 1 else f"{count} {name}s"
+    return str(window)
 
 
 class VerifiedParty(Protocol):

@@ -183,6 +183,9 @@ def _day_hours(day: int, value: object) -> Hours:
 
 
 def _weekly_hours(value: object) -> tuple[Hours, ...]:
+    # A mapping by weekday, or seven days' hours in a row (as ``hours`` is kept: attrs.evolve).
+    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 7:
+        value = dict(enumerate(value))
     if not isinstance(value, Mapping):
         raise ValidationError(
             "hours", value, "must map weekdays (0 = Monday ... 6 = Sunday) to (open, close) times"

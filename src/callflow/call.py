@@ -19,7 +19,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
@@ -56,7 +56,6 @@ from callflow.validators import (
     check_positive_int,
     check_text,
     instance_of,
-    optional_non_empty_text,
 )
 
 __all__ = ["Call", "Mode", "Party"]
@@ -83,8 +82,8 @@ def _mode(value: object) -> Mode:
         raise ValidationError("mode", value, "must be 'strict' or 'audit'") from None
 
 
-def _book(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if value is not None and not isinstance(value, TicketBook):
+def _check_book(value: object) -> None:
+    if not isinstance(value, TicketBook):
         raise ValidationError("book", value, "must be a TicketBook (see callflow.MemoryTicketBook)")
 
 
@@ -128,12 +127,10 @@ class Call:
         kw_only=True,
         alias="thresholds",
     )
-    _book: TicketBook | None = attrs.field(
-        default=None, validator=_book, kw_only=True, alias="book"
-    )
-    _call_id: str | None = attrs.field(
-        default=None, validator=optional_non_empty_text(), kw_only=True, alias="call_id"
-    )
+    # Checked in __attrs_post_init__ when given: attrs validators would cost
+    # every call two function calls for the common case of neither.
+    _book: TicketBook | None = attrs.field(default=None, kw_only=True, alias="book")
+    _call_id: str | None = attrs.field(default=None, kw_only=True, alias="call_id")
     _stage: Stage = attrs.field(default=Stage.RINGING, init=False)
     _history: list[EventRecord] = attrs.field(factory=list, init=False)
     _findings: list[Finding] = attrs.field(factory=list, init=False)
@@ -155,6 +152,10 @@ class Call:
     _outcome: Outcome | None = attrs.field(default=None, init=False)
 
     def __attrs_post_init__(self) -> None:
+        if self._book is not None:
+            _check_book(self._book)
+        if self._call_id is not None:
+            check_text("call_id", self._call_id)
         at = check_aware("clock", self._clock())
         payload = {
             "agent": self._agent,
@@ -538,7 +539,7 @@ class Call:
             _replay_one(call, index, record)
         call._clock = clock or utc_now
         if book is not None:
-            _book(call, None, book)  # type: ignore[arg-type]  # the same check as the init's
+            _check_book(book)
             call._book = book
             if call._ticket_number is not None:
                 call._ticket = book.get(call._ticket_number)

@@ -172,6 +172,10 @@ def ticket_lifecycle(
             raise ValidationError(
                 "required_fields", event, f"must name a status-changing event: {sorted(_MOVES)}"
             )
+        if isinstance(fields, str):  # one field name, not a collection of letters
+            raise ValidationError(
+                f"required_fields[{event!r}]", fields, "must be a collection of field names"
+            )
         names = tuple(fields)
         for name in names:
             if name not in REQUIRABLE_FIELDS:

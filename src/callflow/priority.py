@@ -79,7 +79,8 @@ def _member(kind: type[E], field: str, value: object) -> E:
         except (ValueError, TypeError):
             pass
     choices = ", ".join(repr(member.value) for member in kind)
-    raise ValidationError(field, value, f"must be one of {choices} or their {kind.__name__} members")
+    reason = f"must be one of {choices} or their {kind.__name__} members"
+    raise ValidationError(field, value, reason)
 
 
 def to_priority(field: str, value: object) -> Priority:

@@ -84,19 +84,29 @@ _KEY_ROWS = (
 _MASH_MIN = 3
 
 
-def _frozen_phrases(phrases: Iterable[str]) -> frozenset[str]:
-    return frozenset(_normalise(phrase) for phrase in phrases)
+def _texts(field: str, values: object) -> list[str]:
+    # A bare string is iterable too: "hardware" would become {"h", "a", "r", ...}.
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError(field, values, "must be a collection of non-empty texts")
+    texts = list(values)
+    if not all(isinstance(text, str) and text.strip() for text in texts):
+        raise ValidationError(field, values, "must be a collection of non-empty texts")
+    return texts
 
 
-def _folded(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(value).casefold() for value in values)
+def _frozen_phrases(phrases: object) -> frozenset[str]:
+    return frozenset(_normalise(phrase) for phrase in _texts("vague_phrases", phrases))
+
+
+def _folded(values: object) -> frozenset[str]:
+    return frozenset(value.casefold() for value in _texts("asset_categories", values))
 
 
 def _normalise(text: str) -> str:
     """Case-folded, accents kept, spaces collapsed, punctuation trimmed from the ends."""
     folded = unicodedata.normalize("NFC", text).casefold()
     collapsed = " ".join(folded.split())
-    stripped = collapsed.strip(" .!,;:")
+    stripped = collapsed.strip(" .!¡,;:")  # Spanish opens an exclamation with "¡"
     return stripped or collapsed
 
 
@@ -217,7 +227,12 @@ def _missing_parts(ticket: Ticket, policy: QualityPolicy) -> list[RuleBreach]:
         (
             "diagnosis",
             "the diagnosis",
-            ticket.diagnosis is not None or _useful(notes, {NoteTopic.DIAGNOSIS}, policy),
+            # A label is short by nature ("printer/paper-feed"): only a stock phrase fails it.
+            (
+                ticket.diagnosis is not None
+                and _normalise(ticket.diagnosis) not in policy.vague_phrases
+            )
+            or _useful(notes, {NoteTopic.DIAGNOSIS}, policy),
         ),
         ("notes", "the next step", next_step_given),
     ]

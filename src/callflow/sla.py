@@ -307,7 +307,7 @@ class SlaClock:
             last = start if end is None else end
         if self.stopped_at is not None and self.stopped_at < last:
             raise ValidationError(
-                "stopped_at", self.stopped_at, "must not be before the last pause"
+                "stopped_at", self.stopped_at, "must not be before the start or the last pause"
             )
 
     @classmethod
@@ -325,7 +325,7 @@ class SlaClock:
             kind=kind,
             target=target,
             calendar=AlwaysOpen() if calendar is None else calendar,
-            started_at=at,
+            started_at=_utc("at", at),
             warning_ratio=warning_ratio,
         )
 

@@ -95,6 +95,23 @@ class WorkOrder:
             )
         self._completion = Completion(work_done, at, signed_by)
 
+    def sign(self, *, by: str) -> None:
+        """The technician signs a work order completed without a signature (clears CF904).
+
+        Raises:
+            ValidationError: when the work is not recorded as done, is signed
+                already, or ``by`` is not the assigned technician.
+        """
+        check_text("by", by)
+        completion = self._completion
+        if completion is None:
+            raise ValidationError("work_order", self.number, "is not completed yet")
+        if completion.signed_by is not None:
+            raise ValidationError("work_order", self.number, "is signed already")
+        if by != self.technician:
+            raise ValidationError("by", by, f"must be the assigned technician {self.technician!r}")
+        self._completion = attrs.evolve(completion, signed_by=by)
+
     @property
     def completion(self) -> Completion | None:
         """The technician's record, once the work is done."""
