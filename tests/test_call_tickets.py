@@ -101,6 +101,18 @@ class TestOpeningATicket:
         assert ticket is call.book.get("T-000001")  # type: ignore[union-attr]
         assert "T-000001" == call.ticket_number
 
+    def test_a_refused_listen_touches_no_book(self) -> None:
+        """A listen refused for an unverified caller opens nothing and uses no number."""
+        book = MemoryTicketBook()
+        call, _ = new_call(book=book)
+        call.answer()
+        call.identify(ANA)
+        with pytest.raises(InvalidTransitionError):
+            call.listen("The printer jams")
+        call.identify(ANA, verified=True)
+        call.listen("The printer jams")
+        assert (1, "T-000001") == (len(book), call.ticket_number)
+
     def test_later_statements_become_notes(self) -> None:
         """A second listen adds the caller's words as a note, not a second ticket."""
         book = MemoryTicketBook()
@@ -287,6 +299,16 @@ class TestFollowUp:
         call.follow_up(ticket.number)
         assert (ticket, ticket.number, ()) == (call.ticket, call.ticket_number, call.findings)
         assert [True] == [link.follow_up for link in ticket.calls]
+
+    def test_an_unverified_follow_up_is_refused_by_the_procedure_first(self) -> None:
+        """CF205 comes before any look at the book: no AccessDeniedError, no link."""
+        book = MemoryTicketBook()
+        ticket = self.existing(book)
+        call, _ = new_call("strict", book)
+        call.answer()
+        with pytest.raises(InvalidTransitionError) as caught:
+            call.follow_up(ticket.number)
+        assert ("CF205", ()) == (caught.value.rule, ticket.calls)
 
     def test_notes_not_read_is_refused_in_strict_mode(self) -> None:
         """CF403: asking the caller again instead of reading the notes is refused."""

@@ -211,11 +211,10 @@ class Call:
         statements are added to the ticket as notes.
         """
         problem = check_optional_text("problem", problem)
-        observed = self._observe(self._open_case)
-        self._fire("listen", {"problem": problem}, observed=observed)
+        index = self._fire("listen", {"problem": problem}, look=self._open_case)
         if problem is not None:
             self._problem = problem
-        opened = observed.get("ticket")
+        opened = self._history[index].observed.get("ticket")
         if isinstance(opened, str):
             self._ticket_number = opened
         if self._replaying is None:
@@ -237,7 +236,6 @@ class Call:
         """
         check_text("ticket", ticket)
         check_flag("notes_read", notes_read)
-        found = self._find_ticket(ticket) if self._replaying is None else None
         breaches: tuple[RuleBreach, ...] = ()
         if not notes_read:
             breaches = (
@@ -247,11 +245,20 @@ class Call:
                     "notes_read",
                 ),
             )
-        self._fire("follow_up", {"ticket": ticket, "notes_read": notes_read}, breaches=breaches)
+        found: list[Ticket] = []
+
+        def take_up() -> Mapping[str, object]:
+            ticket_found = self._find_ticket(ticket)
+            if ticket_found is not None:
+                found.append(ticket_found)
+            return _NO_OBSERVATION
+
+        payload = {"ticket": ticket, "notes_read": notes_read}
+        self._fire("follow_up", payload, breaches=breaches, look=take_up)
         self._follow_up_of = self._ticket_number = ticket
-        if found is not None:
-            self._ticket = found
-            found.link_call(self._call_id, follow_up=True, by=self._agent.name)
+        if found:
+            self._ticket = found[0]
+            found[0].link_call(self._call_id, follow_up=True, by=self._agent.name)
 
     def troubleshoot(self, step: str | None = None, *, result: str | None = None) -> None:
         """Work on the problem, recording what was tried and what it showed: -> TROUBLESHOOTING.
@@ -342,9 +349,8 @@ class Call:
                     "kind",
                 )
             )
-        observed = self._observe(self._ticket_observation)
         index = self._fire(
-            "assign", {"escalation": escalation}, breaches=breaches, observed=observed
+            "assign", {"escalation": escalation}, breaches=breaches, look=self._ticket_observation
         )
         self._escalation = escalation
         ticket = self._live_ticket()
@@ -380,9 +386,8 @@ class Call:
         """End the call: GOODBYE -> ENDED. The caller should hang up first (CF706)."""
         if by not in ("caller", "agent"):
             raise ValidationError("by", by, "must be 'caller' or 'agent'")
-        observed = self._observe(self._case_observation)
-        index = self._fire("hang_up", {"by": by}, observed=observed)
-        if observed.get("case") is False:
+        index = self._fire("hang_up", {"by": by}, look=self._case_observation)
+        if self._history[index].observed.get("case") is False:
             self._note(
                 "CF905",
                 "the call ended without a ticket: every call is a new case unless it follows"
@@ -553,13 +558,16 @@ class Call:
         payload: Mapping[str, object],
         *,
         breaches: Sequence[RuleBreach] = (),
-        observed: Mapping[str, object] = _NO_OBSERVATION,
+        look: Callable[[], Mapping[str, object]] | None = None,
     ) -> int:
         """Check ``event`` against the procedure, then record it; return its index.
 
         ``breaches`` are departures the event method found in the event's own
         data (an incomplete escalation...): refused after the table's checks in
-        strict mode, findings in audit mode.
+        strict mode, findings in audit mode. ``look`` looks outside the call
+        (the ticket book) once the event is known to be accepted, so that a
+        refused event touches nothing; what it returns is kept in the record's
+        ``observed`` data (and read back from there in a replay).
         """
         stage = self._stage
         if stage.is_final:
@@ -600,6 +608,7 @@ class Call:
                 )
             departures += [(breach.rule, breach.message) for breach in breaches]
         at = self._now()
+        observed = _NO_OBSERVATION if look is None else self._observe(look)
         if dest is not stage:
             PROCEDURE.move(self, dest)
         index = len(self._history)
@@ -640,7 +649,6 @@ class Call:
             or caller is None
             or self._ticket_number is not None
             or self._stage is not Stage.GREETING
-            or PROCEDURE.transition(self._stage, "listen") is None
         ):
             return _NO_OBSERVATION
         earlier = () if caller.user_id is None else earlier_tickets(book, user_id=caller.user_id)
