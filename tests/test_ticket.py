@@ -234,7 +234,7 @@ class TestConstruction:
 
     def test_impact_error_lists_the_choices(self) -> None:
         """An unknown impact is refused with the values it may take."""
-        with pytest.raises(ValidationError, match="'high', 'medium', 'low'") as caught:
+        with pytest.raises(ValidationError, match="'high', 'medium' or 'low'") as caught:
             new_ticket(impact="huge")
         assert ("impact", "huge") == (caught.value.field, caught.value.value)
 

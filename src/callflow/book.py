@@ -37,7 +37,7 @@ from callflow.people import Caller
 from callflow.promises import Promise
 from callflow.records import RuleBreach
 from callflow.ticket import Ticket
-from callflow.validators import check_positive_int, check_text
+from callflow.validators import check_text, duration, positive_int
 from callflow.workorders import WorkOrder
 
 __all__ = [
@@ -178,15 +178,6 @@ def earlier_tickets(
     return tuple(sorted(found.values(), key=lambda ticket: ticket.created_at))
 
 
-def _positive_delta(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if not isinstance(value, timedelta) or value <= timedelta():
-        raise ValidationError(attribute.name, value, "must be a positive timedelta")
-
-
-def _positive(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    check_positive_int(attribute.name, value)
-
-
 @attrs.frozen
 class RepeatFailurePolicy:
     """When a unit counts as a repeat failure (CF404).
@@ -197,8 +188,8 @@ class RepeatFailurePolicy:
         window: how far back they count (default 90 days).
     """
 
-    tickets: int = attrs.field(default=3, validator=_positive)
-    window: timedelta = attrs.field(default=timedelta(days=90), validator=_positive_delta)
+    tickets: int = attrs.field(default=3, validator=positive_int())
+    window: timedelta = attrs.field(default=timedelta(days=90), validator=duration())
 
 
 def repeat_failure(

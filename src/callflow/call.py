@@ -56,6 +56,7 @@ from callflow.validators import (
     check_positive_int,
     check_text,
     instance_of,
+    to_member,
 )
 
 __all__ = ["Call", "Mode", "Party"]
@@ -76,10 +77,7 @@ class Mode(enum.Enum):
 def _mode(value: object) -> Mode:
     if type(value) is Mode:  # the common case, kept cheap: it runs for every call created
         return value
-    try:
-        return Mode(value)
-    except ValueError:
-        raise ValidationError("mode", value, "must be 'strict' or 'audit'") from None
+    return to_member(Mode, "mode", value)
 
 
 def _check_book(value: object) -> None:

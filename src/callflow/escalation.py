@@ -21,7 +21,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -29,13 +29,17 @@ from callflow.clock import check_aware
 from callflow.errors import ValidationError
 from callflow.records import RuleBreach
 from callflow.validators import (
-    check_flag,
+    check_duration,
     check_positive_int,
     check_text,
+    duration,
     field_name,
+    flag,
     instance_of,
     non_empty_text,
     optional_non_empty_text,
+    positive_int,
+    to_member,
 )
 
 __all__ = [
@@ -52,7 +56,6 @@ __all__ = [
     "manager_request",
 ]
 
-_E = TypeVar("_E", bound=enum.Enum)
 _ZERO = timedelta()
 
 Timeframe = datetime | timedelta | str | None
@@ -86,49 +89,16 @@ class TargetKind(enum.Enum):
     MANAGEMENT = "management"
 
 
-def _member(kind: type[_E], field: str, value: object) -> _E:
-    if isinstance(value, kind):
-        return value
-    try:
-        return kind(value)
-    except (ValueError, TypeError):
-        values = [repr(member.value) for member in kind]
-        choices = f"{', '.join(values[:-1])} or {values[-1]}"
-        raise ValidationError(field, value, f"must be {choices}") from None
-
-
 def _target_kind(value: object) -> TargetKind:
-    return _member(TargetKind, "kind", value)
+    return to_member(TargetKind, "kind", value)
 
 
 def _escalation_kind(value: object) -> EscalationKind:
-    return _member(EscalationKind, "kind", value)
+    return to_member(EscalationKind, "kind", value)
 
 
 def _transfer_style(value: object) -> TransferStyle:
-    return _member(TransferStyle, "style", value)
-
-
-def _positive_int(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    check_positive_int(field_name(attribute), value)
-
-
-def _optional_positive_int(
-    instance: object, attribute: "attrs.Attribute[Any]", value: object
-) -> None:
-    if value is not None:
-        check_positive_int(field_name(attribute), value)
-
-
-def _flag(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    check_flag(field_name(attribute), value)
-
-
-def _check_duration(field: str, value: object, *, zero: bool = False) -> timedelta:
-    if not isinstance(value, timedelta) or value < _ZERO or (value == _ZERO and not zero):
-        kind = "a timedelta of zero or more" if zero else "a positive timedelta"
-        raise ValidationError(field, value, f"must be {kind}")
-    return value
+    return to_member(TransferStyle, "style", value)
 
 
 @attrs.frozen
@@ -143,7 +113,7 @@ class Target:
 
     name: str = attrs.field(validator=non_empty_text())
     kind: TargetKind = attrs.field(default=TargetKind.TEAM, converter=_target_kind)
-    tier: int | None = attrs.field(default=None, validator=_optional_positive_int)
+    tier: int | None = attrs.field(default=None, validator=positive_int(optional=True))
 
     def __attrs_post_init__(self) -> None:
         if self.kind is TargetKind.TIER and self.tier is None:
@@ -177,17 +147,12 @@ def _timeframe(instance: object, attribute: "attrs.Attribute[Any]", value: objec
     if isinstance(value, datetime):
         check_aware("timeframe", value)
     elif isinstance(value, timedelta):
-        _check_duration("timeframe", value)
+        check_duration("timeframe", value)
     elif isinstance(value, str):
         check_text("timeframe", value)
     else:
         reason = "must be an aware datetime, a positive timedelta, or the words said, as text"
         raise ValidationError("timeframe", value, reason)
-
-
-def _optional_duration(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if value is not None:
-        _check_duration(field_name(attribute), value)
 
 
 @attrs.frozen
@@ -213,7 +178,7 @@ class Escalation:
 
     to: Target = attrs.field(validator=instance_of(Target))
     reason: str = attrs.field(validator=non_empty_text())
-    from_tier: int = attrs.field(default=1, validator=_positive_int, kw_only=True)
+    from_tier: int = attrs.field(default=1, validator=positive_int(), kw_only=True)
     kind: EscalationKind = attrs.field(
         default=attrs.Factory(_default_kind, takes_self=True),
         converter=_escalation_kind,
@@ -231,9 +196,9 @@ class Escalation:
     )
     timeframe: Timeframe = attrs.field(default=None, validator=_timeframe, kw_only=True)
     update_every: timedelta | None = attrs.field(
-        default=None, validator=_optional_duration, kw_only=True
+        default=None, validator=duration(optional=True), kw_only=True
     )
-    read_back: bool = attrs.field(default=False, validator=_flag, kw_only=True)
+    read_back: bool = attrs.field(default=False, validator=flag(), kw_only=True)
 
     @property
     def desk_keeps_ownership(self) -> bool:
@@ -368,14 +333,6 @@ def _several(instance: object, attribute: "attrs.Attribute[Any]", value: object)
         raise ValidationError(field_name(attribute), value, "must be a whole number of at least 2")
 
 
-def _duration(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    _check_duration(field_name(attribute), value)
-
-
-def _elapsed(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    _check_duration(field_name(attribute), value, zero=True)
-
-
 @attrs.frozen(kw_only=True)
 class Situation:
     """What an agent knows when deciding whether to escalate.
@@ -389,12 +346,12 @@ class Situation:
         manager_requested: whether the caller asked for a manager.
     """
 
-    users_affected: int = attrs.field(default=1, validator=_positive_int)
-    troubleshooting_time: timedelta = attrs.field(default=_ZERO, validator=_elapsed)
-    diagnosed: bool = attrs.field(default=False, validator=_flag)
-    tier: int = attrs.field(default=1, validator=_positive_int)
+    users_affected: int = attrs.field(default=1, validator=positive_int())
+    troubleshooting_time: timedelta = attrs.field(default=_ZERO, validator=duration(zero=True))
+    diagnosed: bool = attrs.field(default=False, validator=flag())
+    tier: int = attrs.field(default=1, validator=positive_int())
     access_needed: frozenset[str] = attrs.field(default=frozenset(), converter=_access_needed)
-    manager_requested: bool = attrs.field(default=False, validator=_flag)
+    manager_requested: bool = attrs.field(default=False, validator=flag())
 
 
 @attrs.frozen
@@ -413,7 +370,7 @@ class Advice:
     to: Target = attrs.field(validator=instance_of(Target))
     kind: EscalationKind = attrs.field(converter=_escalation_kind, validator=_kind_fits_target)
     reason: str = attrs.field(validator=non_empty_text())
-    from_tier: int = attrs.field(default=1, validator=_positive_int)
+    from_tier: int = attrs.field(default=1, validator=positive_int())
 
     def escalation(
         self,
@@ -460,7 +417,7 @@ class EscalationPolicy:
     major_incident_users: int = attrs.field(default=2, validator=_several)
     major_incident_team: Target = attrs.field(default=_MAJOR_INCIDENT_TEAM, validator=_skill)
     troubleshooting_budget: timedelta = attrs.field(
-        default=timedelta(minutes=10), validator=_duration
+        default=timedelta(minutes=10), validator=duration()
     )
     tier_access: Mapping[int, frozenset[str]] = attrs.field(
         factory=dict, converter=_tier_access, hash=False

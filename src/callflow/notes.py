@@ -26,9 +26,8 @@ from typing import Any
 
 import attrs
 
-from callflow.clock import check_aware
 from callflow.errors import ValidationError
-from callflow.validators import field_name, instance_of, non_empty_text
+from callflow.validators import aware_datetime, field_name, instance_of, non_empty_text
 
 __all__ = ["Note", "NoteKind", "NoteTopic"]
 
@@ -59,10 +58,6 @@ class NoteTopic(enum.Enum):
     """Anything else."""
 
 
-def _aware(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    check_aware(field_name(attribute), value)
-
-
 def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
     if not isinstance(value, str):
         raise ValidationError(field_name(attribute), value, "must be text")
@@ -81,7 +76,7 @@ class Note:
     """
 
     author: str = attrs.field(validator=non_empty_text())
-    at: datetime = attrs.field(validator=_aware)
+    at: datetime = attrs.field(validator=aware_datetime())
     text: str = attrs.field(validator=_text)
     kind: NoteKind = attrs.field(default=NoteKind.INTERNAL, validator=instance_of(NoteKind))
     topic: NoteTopic = attrs.field(default=NoteTopic.GENERAL, validator=instance_of(NoteTopic))

@@ -13,11 +13,11 @@ or their string values:
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TypeVar
 
 import attrs
 
 from callflow.errors import ValidationError
+from callflow.validators import to_member
 
 __all__ = ["DEFAULT_MATRIX", "Impact", "Priority", "PriorityMatrix", "Urgency"]
 
@@ -66,26 +66,9 @@ class Priority(enum.Enum):
         return _LABELS[self.value]
 
 
-E = TypeVar("E", bound=enum.Enum)
-
-
-def _member(kind: type[E], field: str, value: object) -> E:
-    """``value`` as a member of ``kind``, which may be given by its value."""
-    if isinstance(value, kind):
-        return value
-    if not isinstance(value, bool):
-        try:
-            return kind(value)
-        except (ValueError, TypeError):
-            pass
-    choices = ", ".join(repr(member.value) for member in kind)
-    reason = f"must be one of {choices} or their {kind.__name__} members"
-    raise ValidationError(field, value, reason)
-
-
 def to_priority(field: str, value: object) -> Priority:
     """Return ``value`` as a :class:`Priority`; it may be given by its number (1..5)."""
-    return _member(Priority, field, value)
+    return to_member(Priority, field, value)
 
 
 def _cells(value: object) -> Mapping[tuple[Impact, Urgency], Priority]:
@@ -95,8 +78,8 @@ def _cells(value: object) -> Mapping[tuple[Impact, Urgency], Priority]:
     for key, priority in value.items():
         if not isinstance(key, tuple) or len(key) != 2:
             raise ValidationError("cells", key, "must be keyed by (impact, urgency) pairs")
-        impact = _member(Impact, "impact", key[0])
-        urgency = _member(Urgency, "urgency", key[1])
+        impact = to_member(Impact, "impact", key[0])
+        urgency = to_member(Urgency, "urgency", key[1])
         if (impact, urgency) in cells:
             raise ValidationError("cells", key, "must give each (impact, urgency) pair once")
         cells[impact, urgency] = to_priority("priority", priority)
@@ -143,7 +126,9 @@ pair; this one is missing (got ('high', 'medium'))
         Raises:
             ValidationError: ``impact`` or ``urgency`` is not a member or a member's value.
         """
-        return self.cells[_member(Impact, "impact", impact), _member(Urgency, "urgency", urgency)]
+        return self.cells[
+            to_member(Impact, "impact", impact), to_member(Urgency, "urgency", urgency)
+        ]
 
 
 _H, _M, _L = Impact.HIGH, Impact.MEDIUM, Impact.LOW

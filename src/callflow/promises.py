@@ -26,10 +26,11 @@ from callflow.clock import check_aware
 from callflow.errors import NotFoundError, ValidationError
 from callflow.records import RuleBreach
 from callflow.validators import (
+    aware_datetime,
     check_text,
-    field_name,
     non_empty_text,
     optional_non_empty_text,
+    to_member,
 )
 
 __all__ = ["Promise", "PromiseKind", "PromiseLedger"]
@@ -45,16 +46,7 @@ class PromiseKind(enum.Enum):
 
 
 def _kind(value: object) -> PromiseKind:
-    if isinstance(value, PromiseKind):
-        return value
-    try:
-        return PromiseKind(value)
-    except (ValueError, TypeError):
-        raise ValidationError("kind", value, "must be 'callback' or 'status_update'") from None
-
-
-def _aware(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    check_aware(field_name(attribute), value)
+    return to_member(PromiseKind, "kind", value)
 
 
 def _due(instance: "Promise", attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -93,7 +85,7 @@ class Promise:
     kind: PromiseKind = attrs.field(converter=_kind)
     to: str = attrs.field(validator=non_empty_text())
     what: str = attrs.field(validator=non_empty_text())
-    made_at: datetime = attrs.field(validator=_aware)
+    made_at: datetime = attrs.field(validator=aware_datetime())
     due: datetime = attrs.field(validator=_due)
     made_by: str | None = attrs.field(default=None, validator=optional_non_empty_text())
     ticket: str | None = attrs.field(default=None, validator=optional_non_empty_text())

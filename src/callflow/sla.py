@@ -39,7 +39,7 @@ from callflow.calendars import AlwaysOpen, Calendar, check_calendar
 from callflow.clock import check_aware
 from callflow.errors import ValidationError
 from callflow.priority import Priority, to_priority
-from callflow.validators import field_name
+from callflow.validators import duration, to_member
 
 __all__ = [
     "DEFAULT_TARGETS",
@@ -88,11 +88,6 @@ class ClockState(enum.Enum):
 # -- checks ----------------------------------------------------------------------
 
 
-def _positive_duration(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
-    if not isinstance(value, timedelta) or value <= _ZERO:
-        raise ValidationError(field_name(attribute), value, "must be a positive timedelta")
-
-
 def _ratio(value: object) -> float:
     ratio = 0.0 if isinstance(value, bool) or not isinstance(value, int | float) else float(value)
     if not 0 < ratio < 1:
@@ -105,15 +100,7 @@ def _calendar(instance: object, attribute: "attrs.Attribute[Any]", value: object
 
 
 def _kind(value: object) -> ClockKind:
-    if isinstance(value, ClockKind):
-        return value
-    try:
-        return ClockKind(value)
-    except ValueError:
-        choices = ", ".join(repr(kind.value) for kind in ClockKind)
-        raise ValidationError(
-            "kind", value, f"must be one of {choices} or their ClockKind members"
-        ) from None
+    return to_member(ClockKind, "kind", value)
 
 
 def _utc(field: str, value: object) -> datetime:
@@ -153,9 +140,9 @@ class ServiceTarget:
         resolution: from creation to resolution.
     """
 
-    first_response: timedelta = attrs.field(validator=_positive_duration)
-    update: timedelta = attrs.field(validator=_positive_duration)
-    resolution: timedelta = attrs.field(validator=_positive_duration)
+    first_response: timedelta = attrs.field(validator=duration())
+    update: timedelta = attrs.field(validator=duration())
+    resolution: timedelta = attrs.field(validator=duration())
 
     def for_kind(self, kind: ClockKind | str) -> timedelta:
         """The target a clock of ``kind`` runs to.
@@ -286,7 +273,7 @@ class SlaClock:
     """
 
     kind: ClockKind = attrs.field(converter=_kind)
-    target: timedelta = attrs.field(validator=_positive_duration)
+    target: timedelta = attrs.field(validator=duration())
     calendar: Calendar = attrs.field(validator=_calendar)
     started_at: datetime = attrs.field(converter=_started_at)
     pauses: tuple[Pause, ...] = attrs.field(default=(), converter=_pauses)

@@ -4,22 +4,10 @@ from datetime import timedelta
 
 import attrs
 
-from callflow.errors import ValidationError
 from callflow.quality import QualityPolicy
-from callflow.validators import check_positive_int, field_name, instance_of
+from callflow.validators import duration, instance_of, positive_int
 
 __all__ = ["Thresholds"]
-
-
-def _positive_duration(
-    instance: object, attribute: "attrs.Attribute[timedelta]", value: object
-) -> None:
-    if not isinstance(value, timedelta) or value <= timedelta():
-        raise ValidationError(field_name(attribute), value, "must be a positive timedelta")
-
-
-def _positive_int(instance: object, attribute: "attrs.Attribute[int]", value: object) -> None:
-    check_positive_int(field_name(attribute), value)
 
 
 @attrs.frozen
@@ -35,10 +23,8 @@ class Thresholds:
     3
     """
 
-    ring_cadence: timedelta = attrs.field(
-        default=timedelta(seconds=6), validator=_positive_duration
-    )
-    max_rings: int = attrs.field(default=2, validator=_positive_int)
+    ring_cadence: timedelta = attrs.field(default=timedelta(seconds=6), validator=duration())
+    max_rings: int = attrs.field(default=2, validator=positive_int())
     quality: QualityPolicy = attrs.field(
         factory=QualityPolicy, validator=instance_of(QualityPolicy)
     )

@@ -58,6 +58,7 @@ from callflow.validators import (
     instance_of,
     non_empty_text,
     optional_non_empty_text,
+    to_member,
 )
 from callflow.workorders import WorkOrder
 
@@ -124,13 +125,7 @@ def _urgency(value: object) -> Urgency | None:
 
 
 def _level(kind: type[L], field: str, value: object) -> L | None:
-    if value is None or isinstance(value, kind):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(repr(member.value) for member in kind)
-        raise ValidationError(field, value, f"must be one of {choices}") from None
+    return None if value is None else to_member(kind, field, value)
 
 
 def _table(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:

@@ -10,24 +10,36 @@ Traceback (most recent call last):
 callflow.errors.ValidationError: 'label' must be non-empty text (got '  ')
 """
 
+import enum
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import attrs
 
+from callflow.clock import check_aware
 from callflow.errors import ValidationError
 
 __all__ = [
+    "aware_datetime",
+    "check_duration",
     "check_flag",
     "check_optional_text",
     "check_positive_int",
     "check_text",
+    "duration",
     "field_name",
+    "flag",
     "instance_of",
     "non_empty_text",
     "optional_non_empty_text",
+    "positive_int",
+    "to_member",
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
+_ZERO = timedelta()
 
 
 def check_text(field: str, value: object) -> str:
@@ -54,6 +66,42 @@ def check_flag(field: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise ValidationError(field, value, "must be True or False")
     return value
+
+
+def check_duration(field: str, value: object, *, zero: bool = False) -> timedelta:
+    """Return ``value`` if it is a positive :class:`~datetime.timedelta` (or zero, if allowed)."""
+    if not isinstance(value, timedelta) or value < _ZERO or (value == _ZERO and not zero):
+        kind = "a timedelta of zero or more" if zero else "a positive timedelta"
+        raise ValidationError(field, value, f"must be {kind}")
+    return value
+
+
+def to_member(kind: type[E], field: str, value: object) -> E:
+    """Return ``value`` as a member of the enum ``kind``; it may be given by its value.
+
+    A ``bool`` is never taken for a value (``True`` is not the member ``1``).
+
+    >>> import enum
+    >>> class Mood(enum.Enum):
+    ...     CALM = "calm"
+    ...     ANGRY = "angry"
+    >>> to_member(Mood, "mood", "calm")
+    <Mood.CALM: 'calm'>
+    >>> to_member(Mood, "mood", "sad")
+    Traceback (most recent call last):
+    ...
+    callflow.errors.ValidationError: 'mood' must be 'calm' or 'angry' (got 'sad')
+    """
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, bool):
+        try:
+            return kind(value)
+        except (ValueError, TypeError):
+            pass
+    values = [repr(member.value) for member in kind]
+    choices = values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
+    raise ValidationError(field, value, f"must be {choices}")
 
 
 def field_name(attribute: "attrs.Attribute[Any]") -> str:
@@ -99,3 +147,42 @@ class _InstanceOfValidator:
 def instance_of(kind: type) -> _InstanceOfValidator:
     """attrs validator: the field must be an instance of ``kind``."""
     return _InstanceOfValidator(kind)
+
+
+@attrs.frozen(repr=False)
+class _CheckValidator:
+    """An attrs validator running one ``check_*`` function on the field's value."""
+
+    name: str
+    check: Callable[[str, object], object]
+    optional: bool
+
+    def __call__(self, instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+        if value is None and self.optional:
+            return
+        self.check(field_name(attribute), value)
+
+    def __repr__(self) -> str:
+        return f"<{'optional ' if self.optional else ''}{self.name}>"
+
+
+def positive_int(*, optional: bool = False) -> _CheckValidator:
+    """attrs validator: a whole number of at least 1 (``None`` too, if ``optional``)."""
+    return _CheckValidator("positive_int", check_positive_int, optional)
+
+
+def duration(*, zero: bool = False, optional: bool = False) -> _CheckValidator:
+    """attrs validator: a positive timedelta (or zero, if ``zero``; ``None``, if ``optional``)."""
+    if zero:
+        return _CheckValidator("duration", lambda f, v: check_duration(f, v, zero=True), optional)
+    return _CheckValidator("positive_duration", check_duration, optional)
+
+
+def aware_datetime(*, optional: bool = False) -> _CheckValidator:
+    """attrs validator: a timezone-aware datetime (``None`` too, if ``optional``)."""
+    return _CheckValidator("aware_datetime", check_aware, optional)
+
+
+def flag() -> _CheckValidator:
+    """attrs validator: ``True`` or ``False``, not merely truthy."""
+    return _CheckValidator("flag", check_flag, False)

@@ -27,7 +27,7 @@ import attrs
 
 from callflow.clock import check_aware
 from callflow.errors import ValidationError
-from callflow.validators import check_optional_text, check_text, non_empty_text
+from callflow.validators import aware_datetime, check_optional_text, check_text, non_empty_text
 
 __all__ = ["Completion", "WorkOrder"]
 
@@ -48,10 +48,6 @@ class Completion:
     signed_by: str | None
 
 
-def _aware(instance: object, attribute: "attrs.Attribute[datetime]", value: object) -> None:
-    check_aware(attribute.name, value)
-
-
 @attrs.define(eq=False)
 class WorkOrder:
     """A technician's job, dispatched by a supervisor from an escalated ticket.
@@ -70,7 +66,9 @@ class WorkOrder:
     supervisor: str = attrs.field(validator=non_empty_text(), on_setattr=attrs.setters.frozen)
     technician: str = attrs.field(validator=non_empty_text(), on_setattr=attrs.setters.frozen)
     instructions: str = attrs.field(validator=non_empty_text(), on_setattr=attrs.setters.frozen)
-    dispatched_at: datetime = attrs.field(validator=_aware, on_setattr=attrs.setters.frozen)
+    dispatched_at: datetime = attrs.field(
+        validator=aware_datetime(), on_setattr=attrs.setters.frozen
+    )
     _completion: Completion | None = attrs.field(default=None, init=False)
 
     def complete(self, *, work_done: str, at: datetime, signed_by: str | None) -> None:
