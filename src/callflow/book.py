@@ -25,7 +25,7 @@ Traceback (most recent call last):
 callflow.errors.NotFoundError: no ticket 'T-404'
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
@@ -137,7 +137,7 @@ class MemoryTicketBook:
         late = [promise for ticket in self._tickets.values() for promise in ticket.overdue(now)]
         return tuple(sorted(late, key=lambda promise: promise.due))
 
-    def _select(self, keep: Any) -> tuple[Ticket, ...]:
+    def _select(self, keep: Callable[[Ticket], bool]) -> tuple[Ticket, ...]:
         chosen = [ticket for ticket in self._tickets.values() if keep(ticket)]
         return tuple(sorted(chosen, key=lambda ticket: ticket.created_at))
 

@@ -335,7 +335,8 @@ class Call:
                 escalation.ticket,
                 f"must be the call's ticket {self._ticket_number!r}",
             )
-        breaches = list(check_escalation(escalation))
+        owed = check_escalation(escalation)
+        breaches = list(owed)
         if (
             escalation.kind is EscalationKind.HIERARCHICAL
             and PROCEDURE.transition(self._stage, "assign") is None
@@ -353,7 +354,7 @@ class Call:
         self._escalation = escalation
         ticket = self._live_ticket()
         if ticket is not None:
-            self._escalate(ticket, escalation, self._history[index].at)
+            self._escalate(ticket, escalation, self._history[index], complete=not owed)
 
     def request_manager(self, reason: str) -> None:
         """The caller asks for a manager: recorded as a hierarchical escalation request (CF605).
@@ -705,9 +706,14 @@ class Call:
             return _NO_OBSERVATION
         return {"case": self._ticket_number is not None}
 
-    def _escalate(self, ticket: Ticket, escalation: Escalation, at: datetime) -> None:
-        """Escalate the ticket as the call did; a poorly written one comes straight back."""
-        if check_escalation(escalation):
+    def _escalate(
+        self, ticket: Ticket, escalation: Escalation, record: EventRecord, *, complete: bool
+    ) -> None:
+        """Escalate the ticket as the call did; a poorly written one comes straight back.
+
+        The findings it is returned for are those CF603 judged, kept in the record.
+        """
+        if not complete:
             self._write(ticket, f"Escalation to {escalation.to.name} given incompletely:"
                         f" {escalation.reason}", NoteTopic.NEXT_STEP)  # fmt: skip
             return
@@ -715,9 +721,10 @@ class Call:
         if ticket.status is TicketStatus.RESOLVED:
             ticket.reopen(f"escalated to {escalation.to.name}: {escalation.reason}", by=by)
         ticket.escalate(escalation, by=by)
-        findings = self.ticket_findings
-        if findings:
+        findings = record.observed.get("ticket_findings")
+        if isinstance(findings, tuple) and findings:
             ticket.return_for_rewrite(findings, by=escalation.to.name)
+        at = record.at
         due = escalation.due(at) or (
             at + escalation.update_every if escalation.update_every is not None else None
         )

@@ -418,11 +418,10 @@ class Ticket:
         for record in self._history[1:]:
             at = record.at
             entering = record.to_status is not record.from_status
-            if not responded and (
-                record.event == "open" or (record.event == "note" and _shared(record))
-            ):
+            shared = record.event == "note" and _shared(record)
+            if not responded and (record.event == "open" or shared):
                 clocks, responded = clocks.responded(at), True
-            if record.event == "note" and _shared(record):
+            if shared:
                 clocks = clocks.shared_update(at)
                 if record.to_status is TicketStatus.PENDING:
                     clocks = clocks.pause(at)  # the restarted update clock waits too
