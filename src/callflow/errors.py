@@ -11,10 +11,13 @@ from collections.abc import Sequence
 __all__ = [
     "AccessDeniedError",
     "CallEndedError",
+    "CallbackWindowError",
     "CallflowError",
     "InvalidDefinitionError",
     "InvalidTransitionError",
+    "NoFreeLineError",
     "NotFoundError",
+    "PhoneNumberError",
     "TicketTransitionError",
     "UnknownRuleError",
     "ValidationError",
@@ -38,6 +41,29 @@ class ValidationError(CallflowError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"{field!r} {reason} (got {value!r})")
+
+
+class PhoneNumberError(ValidationError):
+    """A phone number is not a full, valid number with its area code (CF1002)."""
+
+
+class CallbackWindowError(ValidationError):
+    """A callback window typed by a person could not be read as times, or is already over.
+
+    callflow never guesses: text it cannot read with certainty is refused.
+    """
+
+
+class NoFreeLineError(CallflowError, RuntimeError):
+    """A call rang on a desk whose lines are all taken.
+
+    Attributes:
+        lines: how many lines the desk has.
+    """
+
+    def __init__(self, lines: int) -> None:
+        self.lines = lines
+        super().__init__(f"all {lines} lines of the desk are taken; the call cannot ring")
 
 
 class InvalidDefinitionError(CallflowError, ValueError):
