@@ -13,13 +13,16 @@ seconds the clock moves before it. :func:`perform` sends one to a call.
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
-from callflow import PROCEDURE, Agent, Call, Caller, ManualClock, Stage, Thresholds
+from callflow import PROCEDURE, Agent, Call, Caller, ManualClock, Stage, Thresholds, Urgency
+from callflow.callbacks import CallbackWindow
 from callflow.escalation import Escalation, Target, TargetKind, TransferStyle
+from callflow.messages import PhoneMessage
 
 __all__ = [
     "EVENT_ARGS",
@@ -30,6 +33,7 @@ __all__ = [
     "callers",
     "clocks",
     "complete_escalations",
+    "complete_messages",
     "event_args",
     "event_sequences",
     "legal_paths",
@@ -54,6 +58,7 @@ STATE_PROPERTIES = (
     "resolution_confirmed",
     "anything_else_asked",
     "on_hold",
+    "check_in_due",
     "outcome",
 )
 """The public state of a call that events change."""
@@ -87,11 +92,25 @@ def agents() -> SearchStrategy[Agent]:
 
 
 def thresholds() -> SearchStrategy[Thresholds]:
-    """Rule limits: a ring cadence of 1 to 10 s and a ring limit of 1 to 4."""
+    """Rule limits: a ring cadence of 1 to 10 s, a ring limit of 1 to 4, hold silences of 20-60 s.
+
+    The hold limits straddle the waits between events (up to 30 s each), so a
+    held caller's silence is sometimes within the limit and sometimes over it.
+    """
+    seconds = st.integers(min_value=1, max_value=10).map(lambda s: timedelta(seconds=s))
+    silences = st.integers(min_value=20, max_value=60).flatmap(
+        lambda limit: st.tuples(st.integers(min_value=1, max_value=limit), st.just(limit))
+    )
     return st.builds(
-        Thresholds,
-        ring_cadence=st.integers(min_value=1, max_value=10).map(lambda s: timedelta(seconds=s)),
-        max_rings=st.integers(min_value=1, max_value=4),
+        lambda cadence, rings, hold: Thresholds(
+            ring_cadence=cadence,
+            max_rings=rings,
+            check_in_every=timedelta(seconds=hold[0]),
+            max_hold_silence=timedelta(seconds=hold[1]),
+        ),
+        seconds,
+        st.integers(min_value=1, max_value=4),
+        silences,
     )
 
 
@@ -164,6 +183,45 @@ def complete_escalations() -> SearchStrategy[Escalation]:
     )
 
 
+def complete_messages() -> SearchStrategy[PhoneMessage]:
+    """Phone messages with every field of the slip, a valid number, and a read-back.
+
+    Their callback windows are in the caller's zone and begin after the 2026
+    start of the walks in :func:`legal_paths`.
+    """
+    zones = st.sampled_from(("Europe/London", "America/Sao_Paulo", "Asia/Tokyo"))
+
+    def build(
+        zone: str, hours: int, name: str, whom: str, text: str, urgency: Urgency
+    ) -> PhoneMessage:
+        tz = ZoneInfo(zone)
+        taken = datetime(2026, 1, 1, 9, tzinfo=UTC)
+        start = datetime(2100, 1, 1, 9, tzinfo=tz)
+        return PhoneMessage(
+            caller_name=name,
+            for_whom=whom,
+            organisation="Acme Ltda",
+            phone="+55 11 3456-7890",
+            text=text,
+            urgency=urgency,
+            callback=CallbackWindow(start, start + timedelta(hours=hours)),
+            caller_zone=tz,
+            taken_at=taken,
+            taken_by="Walker",
+            read_back=True,
+        )
+
+    return st.builds(
+        build,
+        zones,
+        st.integers(min_value=1, max_value=8),
+        texts(),
+        texts(),
+        texts(),
+        st.sampled_from(Urgency),
+    )
+
+
 def _kwargs(
     required: Mapping[str, SearchStrategy[Any]] | None = None,
     optional: Mapping[str, SearchStrategy[Any]] | None = None,
@@ -187,10 +245,20 @@ EVENT_ARGS: Mapping[str, Callable[[], SearchStrategy[dict[str, Any]]]] = {
         optional={"resolution_confirmed": st.booleans(), "anything_else_asked": st.booleans()}
     ),
     "hang_up": _kwargs(optional={"by": st.sampled_from(("caller", "agent"))}),
-    "hold": _kwargs(optional={"reason": _optional_texts()}),
-    "resume": _kwargs(),
-    "transfer": _kwargs({"to": texts()}, {"warm": st.booleans()}),
-    "take_message": _kwargs({"for_whom": texts()}, {"note": _optional_texts()}),
+    "screen": _kwargs({"wanted": texts()}, {"available": st.none() | st.booleans()}),
+    "hold": _kwargs(
+        {"reason": texts(), "asked_permission": st.just(True)},
+        {"words": st.none() | st.sampled_from(("Please hold.", "May I put you on hold?"))},
+    ),
+    "check_in": _kwargs(optional={"offered_to_continue": st.just(True)}),
+    "resume": _kwargs(
+        {"thanked": st.just(True)}, {"apologised": st.just(False), "out_of_turn": _optional_texts()}
+    ),
+    "transfer": _kwargs(
+        {"to": texts(), "announced": st.just(True), "reason": texts()},
+        {"warm": st.booleans(), "direct_number": st.none() | st.just("+44 20 7946 0018")},
+    ),
+    "take_message": _kwargs({"message": complete_messages()}),
     "abandon": _kwargs(),
 }
 """For each event of the procedure, a factory of strategies for its method's keyword arguments.

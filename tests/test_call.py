@@ -15,6 +15,7 @@ from callflow import (
     ManualClock,
     Mode,
     Outcome,
+    PhoneMessage,
     Stage,
     Thresholds,
     ValidationError,
@@ -24,6 +25,19 @@ from callflow.escalation import Escalation, Target
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BILL = Agent(name="Bill", organisation="ACME Corp")
 ANA = Caller(name="Ana Souza", user_id="E1234")
+MESSAGE = PhoneMessage(
+    caller_name="Ana Souza",
+    for_whom="Dr. Lee",
+    organisation="Acme Ltda",
+    phone="+55 11 3456-7890",
+    text="Please call back about the lab results",
+    urgency="high",
+    callback="tomorrow morning",
+    caller_zone="America/Sao_Paulo",
+    taken_at=START,
+    taken_by="Bill",
+    read_back=True,
+)
 
 
 def new_call(mode: str = "strict") -> tuple[Call, ManualClock]:
@@ -187,8 +201,14 @@ class TestEventEffects:
     @pytest.mark.parametrize(
         ("end", "stage", "outcome"),
         [
-            (lambda c: c.transfer("Billing", warm=True), Stage.ENDED, Outcome.TRANSFERRED),
-            (lambda c: c.take_message("Dr. Lee"), Stage.ENDED, Outcome.MESSAGE_TAKEN),
+            (
+                lambda c: c.transfer(
+                    "Billing", warm=True, announced=True, reason="an invoice", direct_number="4521"
+                ),
+                Stage.ENDED,
+                Outcome.TRANSFERRED,
+            ),
+            (lambda c: c.take_message(MESSAGE), Stage.ENDED, Outcome.MESSAGE_TAKEN),
             (lambda c: c.abandon(), Stage.ABANDONED, Outcome.ABANDONED),
         ],
     )
@@ -203,17 +223,17 @@ class TestEventEffects:
         """A hold does not change the stage."""
         call, _ = new_call()
         to_stage(call, Stage.TROUBLESHOOTING)
-        call.hold(reason="asking second level")
+        call.hold(reason="asking second level", asked_permission=True)
         assert (Stage.TROUBLESHOOTING, True) == (call.stage, call.on_hold)
-        call.resume()
+        call.resume(thanked=True)
         assert (Stage.TROUBLESHOOTING, False) == (call.stage, call.on_hold)
 
     def test_ending_on_hold_clears_the_hold(self) -> None:
         """A call transferred while on hold is no longer on hold."""
         call, _ = new_call()
         call.answer()
-        call.hold()
-        call.transfer("Billing")
+        call.hold(reason="asking second level", asked_permission=True)
+        call.transfer("Billing", announced=True, reason="an invoice", direct_number="4521")
         assert not call.on_hold
 
     def test_audit_hang_up_with_neither_fix_nor_assignment_is_unresolved(self) -> None:
@@ -249,10 +269,20 @@ class TestArgumentValidation:
             ("goodbye", {"anything_else_asked": None}, "anything_else_asked"),
             ("hang_up", {"by": "nobody"}, "by"),
             ("hold", {"reason": ""}, "reason"),
+            ("hold", {"reason": "checking", "asked_permission": 1}, "asked_permission"),
+            ("hold", {"reason": "checking", "words": ""}, "words"),
+            ("check_in", {"offered_to_continue": "yes"}, "offered_to_continue"),
+            ("resume", {"thanked": "yes"}, "thanked"),
+            ("resume", {"apologised": None}, "apologised"),
+            ("resume", {"out_of_turn": ""}, "out_of_turn"),
+            ("screen", {"wanted": ""}, "wanted"),
+            ("screen", {"wanted": "Dr. Lee", "available": "no"}, "available"),
             ("transfer", {"to": ""}, "to"),
             ("transfer", {"to": "L2", "warm": "yes"}, "warm"),
-            ("take_message", {"for_whom": ""}, "for_whom"),
-            ("take_message", {"for_whom": "Dr. Lee", "note": ""}, "note"),
+            ("transfer", {"to": "L2", "announced": "yes"}, "announced"),
+            ("transfer", {"to": "L2", "reason": ""}, "reason"),
+            ("transfer", {"to": "L2", "direct_number": " "}, "direct_number"),
+            ("take_message", {"message": "Call Dr. Lee back"}, "message"),
         ],
     )
     def test_bad_argument_is_refused_and_changes_nothing(

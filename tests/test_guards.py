@@ -54,7 +54,9 @@ PROPOSED: Script = [*LABELLED, ("propose", {"plan": "Replace the feed roller"})]
 FIXED: Script = [*PROPOSED, ("implement", {"action": "Feed roller replaced"})]
 ASSIGNED: Script = [*PROPOSED, ("assign", {"escalation": DESK_SIDE})]
 FOLLOWED_UP: Script = [*VERIFIED, ("follow_up", {"ticket": "INC-42"})]
-ON_HOLD: Script = [*ANSWERED, ("hold", {"reason": "Looking up the account"})]
+HOLD = {"reason": "Looking up the account", "asked_permission": True}
+THANKS = {"thanked": True}
+ON_HOLD: Script = [*ANSWERED, ("hold", HOLD)]
 ASKED = {"anything_else_asked": True}
 
 
@@ -108,9 +110,10 @@ TRIGGERING = [
         {},
         "CF701",
     ),
-    Case("hold on hold", ON_HOLD, "hold", {}, "CF002"),
-    Case("resume not on hold", ANSWERED, "resume", {}, "CF002"),
-    Case("resume twice", [*ON_HOLD, ("resume", {})], "resume", {}, "CF002"),
+    Case("hold on hold", ON_HOLD, "hold", HOLD, "CF002"),
+    Case("resume not on hold", ANSWERED, "resume", THANKS, "CF002"),
+    Case("resume twice", [*ON_HOLD, ("resume", THANKS)], "resume", THANKS, "CF002"),
+    Case("check_in not on hold", ANSWERED, "check_in", {}, "CF002"),
 ]
 """Cases where the guard must refuse the event."""
 
@@ -156,9 +159,10 @@ PASSING = [
         "CF701",
     ),
     Case("hang_up assigned, unconfirmed", [*ASSIGNED, ("goodbye", ASKED)], "hang_up", {}, "CF701"),
-    Case("hold", ANSWERED, "hold", {}, "CF002"),
-    Case("hold again after resume", [*ON_HOLD, ("resume", {})], "hold", {}, "CF002"),
-    Case("resume on hold", ON_HOLD, "resume", {}, "CF002"),
+    Case("hold", ANSWERED, "hold", HOLD, "CF002"),
+    Case("hold again after resume", [*ON_HOLD, ("resume", THANKS)], "hold", HOLD, "CF002"),
+    Case("resume on hold", ON_HOLD, "resume", THANKS, "CF002"),
+    Case("check_in on hold", ON_HOLD, "check_in", {}, "CF002"),
 ]
 """Cases where the guard must let the event through."""
 

@@ -20,6 +20,9 @@ def scripted(steps: list[tuple[int, str, dict[str, object]]], **kwargs: object) 
 
 
 ANA = {"caller": Caller(name="Ana"), "verified": True}
+HOLD = {"reason": "checking", "asked_permission": True}
+THANKS = {"thanked": True}
+TRANSFER = {"to": "Billing", "announced": True, "reason": "an invoice", "direct_number": "4521"}
 
 
 class TestRinging:
@@ -53,12 +56,12 @@ class TestHoldsAndTalk:
     STEPS: ClassVar[list[tuple[int, str, dict[str, object]]]] = [
         (10, "answer", {}),
         (20, "identify", ANA),
-        (30, "hold", {"reason": "checking"}),
-        (65, "resume", {}),
+        (30, "hold", HOLD),
+        (65, "resume", THANKS),
         (70, "listen", {}),
-        (80, "hold", {}),
-        (90, "resume", {}),
-        (100, "transfer", {"to": "Billing"}),
+        (80, "hold", HOLD),
+        (90, "resume", THANKS),
+        (100, "transfer", TRANSFER),
     ]
 
     def test_hold_count_total_longest(self) -> None:
@@ -79,13 +82,13 @@ class TestHoldsAndTalk:
 
     def test_ending_on_hold_closes_the_hold(self) -> None:
         """A hold still open at the end counts up to the end."""
-        m = scripted([(0, "answer", {}), (10, "hold", {}), (50, "abandon", {})]).measures()
+        m = scripted([(0, "answer", {}), (10, "hold", HOLD), (50, "abandon", {})]).measures()
         assert (1, 40 * S, 10 * S) == (m.hold_count, m.total_hold, m.talk_time)
 
     def test_audit_double_hold_counts_once(self) -> None:
         """In audit mode a hold while on hold continues the first hold."""
         call = scripted(
-            [(0, "answer", {}), (10, "hold", {}), (20, "hold", {}), (30, "resume", {})],
+            [(0, "answer", {}), (10, "hold", HOLD), (20, "hold", HOLD), (30, "resume", THANKS)],
             mode="audit",
         )
         m = call.measures()

@@ -58,10 +58,12 @@ DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "request_manager": {},
     "goodbye": {"resolution_confirmed": False, "anything_else_asked": False},
     "hang_up": {"by": "caller"},
-    "hold": {"reason": None},
-    "resume": {},
-    "transfer": {"warm": False},
-    "take_message": {"note": None},
+    "screen": {"available": None},
+    "hold": {"reason": None, "asked_permission": False, "words": None},
+    "check_in": {"offered_to_continue": True},
+    "resume": {"thanked": False, "apologised": False, "out_of_turn": None},
+    "transfer": {"warm": False, "announced": False, "reason": None, "direct_number": None},
+    "take_message": {},
     "abandon": {},
 }
 """The documented defaults of each event method: a record's payload has them filled in."""
@@ -100,6 +102,7 @@ class Model:
     resolution_confirmed: bool = False
     anything_else_asked: bool = False
     on_hold: bool = False
+    hold_contact: datetime | None = None  # the hold or the latest check-in (CF504)
     outcome: Outcome | None = None
     ticket_findings: tuple[object, ...] = ()  # calls without a ticket book have no ticket
     records: int = 1  # the ring
@@ -112,6 +115,12 @@ class Model:
     @property
     def assigned(self) -> bool:
         return self.assigned_to is not None
+
+    @property
+    def check_in_due(self) -> datetime | None:
+        if self.hold_contact is None:
+            return None
+        return self.hold_contact + self.thresholds.check_in_every
 
     @property
     def over(self) -> bool:
@@ -155,6 +164,10 @@ class Model:
             departures.append("CF605")  # a manager request may not skip the procedure
         assert self.audit or not departures, f"strict mode accepted {event!r} against {departures}"
         self.findings += [(rule, index, event, source) for rule in departures]
+        ends_silence = event in ("check_in", "resume") or dest in PROCEDURE.finals
+        contact = self.hold_contact if self.on_hold and ends_silence else None
+        if contact is not None and at - contact > self.thresholds.max_hold_silence:
+            self.findings.append(("CF504", index, event, source))
         self.stage, self.records = dest, index + 1
         self._effect(event, kwargs, source, index, at)
         return source, dest, kwargs
@@ -188,10 +201,12 @@ class Model:
         elif event == "goodbye":
             self.resolution_confirmed |= kwargs["resolution_confirmed"]
             self.anything_else_asked |= kwargs["anything_else_asked"]
-        elif event == "hold":
-            self.on_hold = True
+        elif event == "hold" and not self.on_hold:
+            self.on_hold, self.hold_contact = True, at
+        elif event == "check_in" and self.on_hold:
+            self.hold_contact = at
         elif event == "resume":
-            self.on_hold = False
+            self.on_hold, self.hold_contact = False, None
         elif event == "hang_up":
             self.outcome = (
                 Outcome.RESOLVED
@@ -200,13 +215,15 @@ class Model:
                 if self.assigned
                 else Outcome.UNRESOLVED
             )
-            self.on_hold = False
+            self.on_hold, self.hold_contact = False, None
             if not self.anything_else_asked:
                 self.findings.append(("CF702", index, event, source))
             if kwargs["by"] == "agent":
                 self.findings.append(("CF706", index, event, source))
         elif event in ENDING_OUTCOMES:
-            self.outcome, self.on_hold = ENDING_OUTCOMES[event], False
+            self.outcome, self.on_hold, self.hold_contact = ENDING_OUTCOMES[event], False, None
+            if event == "transfer" and kwargs["direct_number"] is None:
+                self.findings.append(("CF506", index, event, source))
 
 
 def state_of(call: Call) -> dict[str, object]:

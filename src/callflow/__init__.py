@@ -17,15 +17,20 @@ from callflow.book import (
 )
 from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar
 from callflow.call import Call, Mode, Party
+from callflow.callbacks import CallbackHours, CallbackWindow, parse_callback_window
 from callflow.clock import Clock, ManualClock, utc_now
+from callflow.desk import Desk
 from callflow.diagram import mermaid
 from callflow.errors import (
     AccessDeniedError,
+    CallbackWindowError,
     CallEndedError,
     CallflowError,
     InvalidDefinitionError,
     InvalidTransitionError,
+    NoFreeLineError,
     NotFoundError,
+    PhoneNumberError,
     TicketTransitionError,
     UnknownRuleError,
     ValidationError,
@@ -42,13 +47,16 @@ from callflow.escalation import (
 )
 from callflow.lifecycle import LIFECYCLE, TicketStatus, ticket_lifecycle
 from callflow.measures import CallMeasures, Outcome
+from callflow.messages import MESSAGE_FIELDS, PhoneMessage, check_message
 from callflow.notes import Note, NoteKind, NoteTopic
 from callflow.people import Agent, Caller
+from callflow.phones import PhoneNumber, parse_phone_number
 from callflow.priority import DEFAULT_MATRIX, Impact, Priority, PriorityMatrix, Urgency
 from callflow.promises import Promise, PromiseKind, PromiseLedger
 from callflow.quality import QualityPolicy, check_ticket, review_escalation
 from callflow.records import EventRecord, Finding, RuleBreach
 from callflow.rules import RULES, Rule, Severity, rule
+from callflow.screening import Screening
 from callflow.sla import (
     DEFAULT_TARGETS,
     ClockKind,
@@ -76,6 +84,7 @@ __all__ = [
     "DEFAULT_TARGETS",
     "HANDLING_STAGES",
     "LIFECYCLE",
+    "MESSAGE_FIELDS",
     "PROCEDURE",
     "RULES",
     "AccessDeniedError",
@@ -86,12 +95,16 @@ __all__ = [
     "Call",
     "CallEndedError",
     "CallMeasures",
+    "CallbackHours",
+    "CallbackWindow",
+    "CallbackWindowError",
     "Caller",
     "CallflowError",
     "Clock",
     "ClockKind",
     "ClockReading",
     "ClockState",
+    "Desk",
     "Escalation",
     "EscalationKind",
     "EscalationPolicy",
@@ -104,12 +117,16 @@ __all__ = [
     "ManualClock",
     "MemoryTicketBook",
     "Mode",
+    "NoFreeLineError",
     "NotFoundError",
     "Note",
     "NoteKind",
     "NoteTopic",
     "Outcome",
     "Party",
+    "PhoneMessage",
+    "PhoneNumber",
+    "PhoneNumberError",
     "Priority",
     "PriorityMatrix",
     "Promise",
@@ -119,6 +136,7 @@ __all__ = [
     "RepeatFailurePolicy",
     "Rule",
     "RuleBreach",
+    "Screening",
     "ServiceTarget",
     "Severity",
     "SlaClock",
@@ -143,11 +161,14 @@ __all__ = [
     "__version__",
     "account",
     "check_escalation",
+    "check_message",
     "check_ticket",
     "earlier_tickets",
     "manager_request",
     "mermaid",
     "open_ticket",
+    "parse_callback_window",
+    "parse_phone_number",
     "render_timeline",
     "repeat_failure",
     "review_escalation",

@@ -9,8 +9,8 @@
 Traceback (most recent call last):
 ...
 callflow.errors.InvalidTransitionError: event 'listen' refused in stage GREETING: it requires \
-an identified and verified caller (CF205); allowed now: identify, take_message, hold, \
-request_manager, transfer, abandon
+an identified and verified caller (CF205); allowed now: identify, screen, take_message, \
+hold, request_manager, transfer, abandon
 >>> call.stage
 <Stage.GREETING: 'greeting'>
 """
@@ -19,7 +19,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 import attrs
 
@@ -40,13 +40,21 @@ from callflow.escalation import (
     check_escalation,
     manager_request,
 )
+from callflow.etiquette import (
+    check_in_breaches,
+    hold_breaches,
+    resume_breaches,
+    transfer_breaches,
+)
 from callflow.lifecycle import TicketStatus
 from callflow.measures import CallMeasures, Outcome, count_rings, measure
+from callflow.messages import PhoneMessage, check_message
 from callflow.notes import NoteKind, NoteTopic
 from callflow.people import Agent, Caller
-from callflow.promises import PromiseKind
+from callflow.promises import Promise, PromiseKind, PromiseLedger
 from callflow.quality import WRITING_RULES, check_ticket
 from callflow.records import EventRecord, Finding, RuleBreach
+from callflow.screening import Screening, screening_of
 from callflow.stages import PROCEDURE, Stage
 from callflow.thresholds import Thresholds
 from callflow.ticket import Ticket
@@ -85,8 +93,27 @@ def _check_book(value: object) -> None:
         raise ValidationError("book", value, "must be a TicketBook (see callflow.MemoryTicketBook)")
 
 
+def _check_promises(value: object) -> None:
+    if not isinstance(value, PromiseLedger):
+        raise ValidationError("promises", value, "must be a PromiseLedger")
+
+
+class _Line(Protocol):
+    """The desk a call's line belongs to: it judges and watches the call's events (CF507)."""
+
+    def departures(
+        self, call: "Call", event: str, out_of_turn: str | None = None
+    ) -> tuple[RuleBreach, ...]:
+        """What ``event`` on ``call`` departs from, given the desk's other calls."""
+
+    def recorded(self, call: "Call", event: str) -> None:
+        """``event`` was recorded on ``call``."""
+
+
 _DEFAULT_THRESHOLDS = Thresholds()
 _OUT_OF_ORDER = "CF001"
+# Events that end a held caller's silence: CF504 judges the gap before each.
+_HOLD_CONTACTS = frozenset({"check_in", "resume"})
 _NO_OBSERVATION: Mapping[str, object] = MappingProxyType({})
 
 
@@ -114,6 +141,8 @@ class Call:
         book: the ticket book the call opens and reads tickets in (optional).
         call_id: an identifier for the call, kept in its history and in the
             links its tickets keep to it (optional).
+        promises: the ledger where the callbacks the call promises are
+            tracked (a phone message's callback, CF607) (optional).
     """
 
     _agent: Agent = attrs.field(validator=instance_of(Agent), alias="agent")
@@ -129,6 +158,7 @@ class Call:
     # every call two function calls for the common case of neither.
     _book: TicketBook | None = attrs.field(default=None, kw_only=True, alias="book")
     _call_id: str | None = attrs.field(default=None, kw_only=True, alias="call_id")
+    _promises: PromiseLedger | None = attrs.field(default=None, kw_only=True, alias="promises")
     _stage: Stage = attrs.field(default=Stage.RINGING, init=False)
     _history: list[EventRecord] = attrs.field(factory=list, init=False)
     _findings: list[Finding] = attrs.field(factory=list, init=False)
@@ -147,6 +177,10 @@ class Call:
     _resolution_confirmed: bool = attrs.field(default=False, init=False)
     _anything_else_asked: bool = attrs.field(default=False, init=False)
     _on_hold: bool = attrs.field(default=False, init=False)
+    # When the held caller last heard the agent (the hold or the latest check-in): CF504.
+    _hold_contact: datetime | None = attrs.field(default=None, init=False)
+    # The desk whose line the call is on, if any (set by callflow.desk.Desk).
+    _line: _Line | None = attrs.field(default=None, init=False)
     _outcome: Outcome | None = attrs.field(default=None, init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -154,6 +188,8 @@ class Call:
             _check_book(self._book)
         if self._call_id is not None:
             check_text("call_id", self._call_id)
+        if self._promises is not None:
+            _check_promises(self._promises)
         at = check_aware("clock", self._clock())
         payload = {
             "agent": self._agent,
@@ -182,7 +218,8 @@ class Call:
         """
         if rings is not None:
             check_positive_int("rings", rings)
-        index = self._fire("answer", {"rings": rings})
+        line = self._line_departures("answer")
+        index = self._fire("answer", {"rings": rings}, breaches=line, look=_keep_line(line))
         if self._history[index].from_stage is not Stage.RINGING:
             return  # a repeated answer (audit mode): CF101 judged the first one
         if rings is None:
@@ -245,7 +282,7 @@ class Call:
             )
         found: list[Ticket] = []
 
-        def take_up() -> Mapping[str, object]:
+        def take_up(at: datetime) -> Mapping[str, object]:
             ticket_found = self._find_ticket(ticket)
             if ticket_found is not None:
                 found.append(ticket_found)
@@ -404,34 +441,154 @@ class Call:
         if by == "agent":
             self._note("CF706", "the agent hung up before the caller", index)
 
-    def hold(self, *, reason: str | None = None) -> None:
-        """Put the caller on hold; the stage does not change."""
-        self._fire("hold", {"reason": check_optional_text("reason", reason)})
-        self._on_hold = True
+    def screen(self, wanted: str, *, available: bool | None = None) -> None:
+        """The caller asks for someone by name: the agent screens the call; the stage stays.
 
-    def resume(self) -> None:
-        """Take the caller off hold."""
-        self._fire("resume", {})
-        self._on_hold = False
+        Send it again once the agent knows whether the person is available.
+        :attr:`screening` then tells when the screening began and ended, for
+        the language checks of CF807 ("who is this?") and CF808 (saying where
+        the person is).
 
-    def transfer(self, to: str, *, warm: bool = False) -> None:
+        Args:
+            wanted: the person the caller asked for.
+            available: whether they are available (``None`` while not known).
+        """
+        if available is not None:
+            check_flag("available", available)
+        self._fire("screen", {"wanted": check_text("wanted", wanted), "available": available})
+
+    def hold(
+        self,
+        *,
+        reason: str | None = None,
+        asked_permission: bool = False,
+        words: str | None = None,
+    ) -> None:
+        """Put the caller on hold; the stage does not change.
+
+        The agent explains why and asks the caller first (CF502), and says
+        "please hold", never "hold on" or "hang on" (CF503): strict mode
+        refuses a hold that does not. From then on a check-in is due every
+        ``thresholds.check_in_every`` (see :attr:`check_in_due`).
+
+        Args:
+            reason: why the caller is held, as the agent explained it.
+            asked_permission: whether the agent asked the caller first.
+            words: what the agent said, when known (checked for CF503).
+        """
+        reason = check_optional_text("reason", reason)
+        check_flag("asked_permission", asked_permission)
+        words = check_optional_text("words", words)
+        payload = {"reason": reason, "asked_permission": asked_permission, "words": words}
+        breaches = hold_breaches(reason, asked_permission=asked_permission, words=words)
+        index = self._fire("hold", payload, breaches=breaches)
+        if not self._on_hold:
+            self._on_hold, self._hold_contact = True, self._history[index].at
+
+    def check_in(self, *, offered_to_continue: bool = True) -> None:
+        """Go back to the held caller, who stays on hold (CF504).
+
+        A gap longer than ``thresholds.max_hold_silence`` since the hold or
+        the last check-in is a CF504 finding in both modes (the time has
+        passed: refusing would only keep the caller waiting longer).
+
+        Args:
+            offered_to_continue: whether the agent offered the choice to keep
+                holding; strict mode refuses a check-in that did not.
+        """
+        check_flag("offered_to_continue", offered_to_continue)
+        breaches = check_in_breaches(offered_to_continue=offered_to_continue)
+        index = self._fire(
+            "check_in", {"offered_to_continue": offered_to_continue}, breaches=breaches
+        )
+        if self._on_hold:
+            self._hold_contact = self._history[index].at
+
+    def resume(
+        self, *, thanked: bool = False, apologised: bool = False, out_of_turn: str | None = None
+    ) -> None:
+        """Take the caller off hold.
+
+        The agent thanks the caller for holding and does not apologise for the
+        delay (CF505, refused in strict mode). A silence over
+        ``thresholds.max_hold_silence`` since the last check-in is a CF504
+        finding, as for :meth:`check_in`.
+
+        Args:
+            thanked: whether the agent thanked the caller for holding.
+            apologised: whether the agent apologised for the delay.
+            out_of_turn: on a :class:`~callflow.desk.Desk`, why this call is
+                taken back before a call held earlier (CF507).
+        """
+        check_flag("thanked", thanked)
+        check_flag("apologised", apologised)
+        out_of_turn = check_optional_text("out_of_turn", out_of_turn)
+        payload = {"thanked": thanked, "apologised": apologised, "out_of_turn": out_of_turn}
+        line = self._line_departures("resume", out_of_turn)
+        breaches = resume_breaches(thanked=thanked, apologised=apologised) + line
+        self._fire("resume", payload, breaches=breaches, look=_keep_line(line))
+        self._on_hold, self._hold_contact = False, None
+
+    def transfer(
+        self,
+        to: str,
+        *,
+        warm: bool = False,
+        announced: bool = False,
+        reason: str | None = None,
+        direct_number: str | None = None,
+    ) -> None:
         """Put the caller through to someone else: -> ENDED, outcome TRANSFERRED.
+
+        The receiver must hear the caller's name and details and why the call
+        is theirs before it comes (CF506: refused in strict mode without
+        them). The caller should be given the receiver's direct number for
+        next time: without it the transfer is a CF506 finding in both modes,
+        as the seed asks for it only where it fits.
 
         Args:
             to: who or which team receives the call.
             warm: whether the caller stays connected while the receiver is briefed.
+            announced: whether the call was pre-announced to the receiver.
+            reason: why the call is transferred, as told to the receiver.
+            direct_number: the receiver's direct number, as given to the caller.
         """
-        payload = {"to": check_text("to", to), "warm": check_flag("warm", warm)}
-        self._fire("transfer", payload)
+        to = check_text("to", to)
+        payload = {
+            "to": to,
+            "warm": check_flag("warm", warm),
+            "announced": check_flag("announced", announced),
+            "reason": check_optional_text("reason", reason),
+            "direct_number": check_optional_text("direct_number", direct_number),
+        }
+        breaches = transfer_breaches(to, announced=announced, reason=reason)
+        index = self._fire("transfer", payload, breaches=breaches)
+        if direct_number is None:
+            self._note("CF506", f"the caller was not given {to}'s direct number", index)
         self._finish(Outcome.TRANSFERRED)
 
-    def take_message(self, for_whom: str, *, note: str | None = None) -> None:
-        """The wanted person is unavailable; take a message: GREETING -> ENDED."""
-        payload = {
-            "for_whom": check_text("for_whom", for_whom),
-            "note": check_optional_text("note", note),
-        }
-        self._fire("take_message", payload)
+    def take_message(self, message: PhoneMessage) -> None:
+        """The wanted person is unavailable; take a message: GREETING -> ENDED, MESSAGE_TAKEN.
+
+        The message is checked with :func:`~callflow.messages.check_message`:
+        a missing field (CF1001), a number that is not full and valid
+        (CF1002), a callback window not in the caller's zone (CF1003) and no
+        read-back (CF1004) are refused in strict mode and findings in audit
+        mode. With a promise ledger, the callback window becomes a tracked
+        callback promise, due at the window's end (CF607).
+
+        Raises:
+            ValidationError: for a callback window that ends before the call.
+        """
+        if not isinstance(message, PhoneMessage):
+            raise ValidationError("message", message, "must be a PhoneMessage")
+        breaches = check_message(message)
+        self._fire(
+            "take_message",
+            {"message": message},
+            breaches=breaches,
+            look=lambda at: self._promise_callback(message, at),
+        )
         self._finish(Outcome.MESSAGE_TAKEN)
 
     def abandon(self) -> None:
@@ -505,6 +662,7 @@ class Call:
         *,
         clock: Clock | None = None,
         book: TicketBook | None = None,
+        promises: PromiseLedger | None = None,
     ) -> "Call":
         """Rebuild a call from its history alone.
 
@@ -519,6 +677,8 @@ class Call:
             clock: the clock the rebuilt call uses from then on (default UTC now).
             book: the ticket book the call goes on with; its ticket is taken up
                 from there again.
+            promises: the ledger the call's promises were made in, to go on
+                with (nothing is promised again).
 
         Raises:
             ValidationError: when the history is not one a call could have produced.
@@ -547,6 +707,9 @@ class Call:
             call._book = book
             if call._ticket_number is not None:
                 call._ticket = book.get(call._ticket_number)
+        if promises is not None:
+            _check_promises(promises)
+            call._promises = promises
         return call
 
     # -- internals -------------------------------------------------------------
@@ -557,7 +720,7 @@ class Call:
         payload: Mapping[str, object],
         *,
         breaches: Sequence[RuleBreach] = (),
-        look: Callable[[], Mapping[str, object]] | None = None,
+        look: Callable[[datetime], Mapping[str, object]] | None = None,
     ) -> int:
         """Check ``event`` against the procedure, then record it; return its index.
 
@@ -566,7 +729,8 @@ class Call:
         strict mode, findings in audit mode. ``look`` looks outside the call
         (the ticket book) once the event is known to be accepted, so that a
         refused event touches nothing; what it returns is kept in the record's
-        ``observed`` data (and read back from there in a replay).
+        ``observed`` data (and read back from there in a replay); it is given
+        the event's time.
         """
         stage = self._stage
         if stage.is_final:
@@ -607,7 +771,7 @@ class Call:
                 )
             departures += [(breach.rule, breach.message) for breach in breaches]
         at = self._now()
-        observed = _NO_OBSERVATION if look is None else self._observe(look)
+        observed = _NO_OBSERVATION if look is None else self._observe(look, at)
         if dest is not stage:
             PROCEDURE.move(self, dest)
         index = len(self._history)
@@ -618,7 +782,54 @@ class Call:
         )
         for rule, message in departures:
             self._findings.append(Finding(rule, message, index, event, stage))
+        if self._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
+            self._judge_silence(index)
+        if self._line is not None:
+            self._line.recorded(self, event)
         return index
+
+    def _judge_silence(self, index: int) -> None:
+        """CF504: the held caller heard nothing for longer than the limit before this event."""
+        contact, limit = self._hold_contact, self._thresholds.max_hold_silence
+        if contact is None:
+            return
+        silence = self._history[index].at - contact
+        if silence > limit:
+            self._note(
+                "CF504",
+                f"the caller waited {silence} on hold without a check-in (limit {limit})",
+                index,
+            )
+
+    def _line_departures(
+        self, event: str, out_of_turn: str | None = None
+    ) -> tuple[RuleBreach, ...]:
+        """What the desk says of ``event`` (CF507); in a replay, what it said then."""
+        if self._replaying is not None:
+            said = self._replaying.get("line", ())
+            return said if isinstance(said, tuple) else ()
+        return () if self._line is None else self._line.departures(self, event, out_of_turn)
+
+    def _promise_callback(self, message: PhoneMessage, at: datetime) -> Mapping[str, object]:
+        """A message's callback window becomes a promise in the call's ledger (CF607)."""
+        window, ledger = message.callback, self._promises
+        if window is None or ledger is None:
+            return _NO_OBSERVATION
+        if window.end < at:
+            raise ValidationError(
+                "message.callback", window, f"ends before the message was taken, {at.isoformat()}"
+            )
+        to = message.caller_name or message.phone or "the caller"
+        for_whom = message.for_whom or "the person asked for"
+        promise = ledger.promise(
+            PromiseKind.CALLBACK,
+            to,
+            f"a callback from {for_whom}",
+            made_at=at,
+            due=window.end,
+            made_by=self._agent.name,
+        )
+        return {"promise": promise.id}
 
     def _note(self, rule: str, message: str, index: int) -> None:
         record = self._history[index]
@@ -628,19 +839,21 @@ class Call:
         return read_clock(self._clock, self._history[-1].at)
 
     def _finish(self, outcome: Outcome) -> None:
-        self._outcome, self._on_hold = outcome, False
+        self._outcome, self._on_hold, self._hold_contact = outcome, False, None
 
     # -- the call's ticket -------------------------------------------------------
 
-    def _observe(self, look: Callable[[], Mapping[str, object]]) -> Mapping[str, object]:
+    def _observe(
+        self, look: Callable[[datetime], Mapping[str, object]], at: datetime
+    ) -> Mapping[str, object]:
         """What the event sees outside the call: looked up live, read back in a replay."""
-        return look() if self._replaying is None else self._replaying
+        return look(at) if self._replaying is None else self._replaying
 
     def _live_ticket(self) -> Ticket | None:
         """The ticket object to write to; never during a replay (it was written already)."""
         return None if self._replaying is not None else self._ticket
 
-    def _open_case(self) -> Mapping[str, object]:
+    def _open_case(self, at: datetime) -> Mapping[str, object]:
         """The first listen of a call with a book opens a ticket: decide what it sees."""
         book, caller = self._book, self._caller
         if (
@@ -694,13 +907,13 @@ class Call:
             )
         return ticket
 
-    def _ticket_observation(self) -> Mapping[str, object]:
+    def _ticket_observation(self, at: datetime) -> Mapping[str, object]:
         """The writing findings of the call's ticket, which CF603 judges."""
         if self._ticket is None:
             return _NO_OBSERVATION
         return {"ticket_findings": self.ticket_findings}
 
-    def _case_observation(self) -> Mapping[str, object]:
+    def _case_observation(self, at: datetime) -> Mapping[str, object]:
         """Whether a call with a ticket book ends with a case (CF905)."""
         if self._book is None:
             return _NO_OBSERVATION
@@ -902,9 +1115,60 @@ class Call:
         return self._on_hold
 
     @property
+    def check_in_due(self) -> datetime | None:
+        """When the next check-in with the held caller is due (CF504); ``None`` when not on hold."""
+        if self._hold_contact is None:
+            return None
+        return self._hold_contact + self._thresholds.check_in_every
+
+    def check_in_overdue(self, now: datetime | None = None) -> bool:
+        """Whether the held caller has waited longer than the limit without a check-in (CF504).
+
+        Args:
+            now: the time to judge at (default: the call's clock).
+        """
+        if self._hold_contact is None:
+            return False
+        now = check_aware("now", self._clock() if now is None else now)
+        return now - self._hold_contact > self._thresholds.max_hold_silence
+
+    @property
+    def screening(self) -> Screening | None:
+        """Who the caller asked for and when the call was screened, if it was (CF807, CF808)."""
+        return screening_of(self._history)
+
+    @property
+    def promises(self) -> PromiseLedger | None:
+        """The ledger the call's callback promises are tracked in."""
+        return self._promises
+
+    @property
+    def callback_promise(self) -> Promise | None:
+        """The callback promised when the call's message was taken, as the ledger has it now."""
+        ledger = self._promises
+        for record in self._history:
+            promise_id = record.observed.get("promise")
+            if isinstance(promise_id, str) and ledger is not None:
+                return ledger.get(promise_id)
+        return None
+
+    @property
+    def message(self) -> PhoneMessage | None:
+        """The message taken for someone unavailable, on a call that ended so."""
+        last = self._history[-1]
+        found = last.payload.get("message") if last.event == "take_message" else None
+        return found if isinstance(found, PhoneMessage) else None
+
+    @property
     def outcome(self) -> Outcome | None:
         """How the call ended, or ``None`` while it goes on."""
         return self._outcome
+
+
+def _keep_line(line: tuple[RuleBreach, ...]) -> Callable[[datetime], Mapping[str, object]]:
+    """Keep what the desk said of an event in its record, for a replay without the desk."""
+    observed: Mapping[str, object] = {"line": line} if line else _NO_OBSERVATION
+    return lambda at: observed
 
 
 # Replay dispatches by name through this table rather than getattr, so a

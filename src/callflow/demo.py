@@ -46,8 +46,8 @@ def sample_call() -> Call:
                 "Checked the paper tray in drawer 2", result="Correct paper, tray not overfilled"
             ),
         ),
-        (30, lambda: call.hold(reason="checking the printer's error log")),
-        (35, lambda: call.resume()),
+        (30, lambda: call.hold(reason="checking the printer's error log", asked_permission=True)),
+        (35, lambda: call.resume(thanked=True)),
         (
             25,
             lambda: call.troubleshoot(

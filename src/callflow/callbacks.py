@@ -1,0 +1,401 @@
+"""Callback windows: when a caller may be called back, read from what a person typed (CF1003).
+
+:func:`parse_callback_window` reads short English phrases at the moment of the
+call, in the caller's zone, into a :class:`CallbackWindow` in that zone; never
+guessing, it refuses what it cannot read with certainty. Forms and
+conventions are in docs/messages.md.
+
+>>> from datetime import datetime
+>>> from zoneinfo import ZoneInfo
+>>> at = datetime(2026, 3, 30, 10, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+>>> window = parse_callback_window("after 3pm", at=at, zone="America/Sao_Paulo")
+>>> window.describe("Europe/Rome")
+'Mon 30 Mar 2026 20:00–23:00 (Europe/Rome)'
+"""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any, cast
+
+import attrs
+from dateutil import parser, tz
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+from callflow.calendars import to_zone
+from callflow.clock import check_aware
+from callflow.errors import CallbackWindowError, ValidationError
+from callflow.validators import check_duration, optional_non_empty_text
+
+__all__ = [
+    "CallbackHours",
+    "CallbackWindow",
+    "check_real_time",
+    "describe_moment",
+    "parse_callback_window",
+    "to_zone",
+]
+
+_DAY = timedelta(days=1)
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")  # fmt: skip
+_WEEKDAYS = {  # a weekday by its name or any prefix of three letters or more: "thu", "thurs"
+    name[:length]: weekday
+    for name, weekday in zip(_DAY_NAMES, (MO, TU, WE, TH, FR, SA, SU), strict=True)
+    for length in range(3, len(name) + 1)
+}
+_MONTHS = {*_MONTH_NAMES, *(name[:3] for name in _MONTH_NAMES), "sept"}
+_FORMS = "'after 3pm', 'tomorrow morning', 'between 2 and 4pm', 'friday before noon', '5 March'"
+_TOKEN = re.compile(
+    r"\s*(\d{4}-\d{2}-\d{2}|\d{4}(?!\d)|\d{1,2}(?:st|nd|rd|th)\b"
+    r"|\d{1,2}(?::\d{2})?(?![\d:])(?:\s*[ap]m\b)?|[a-z]+|-|,|\S)"
+)
+_CLOCK = re.compile(r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?(?P<meridiem>[ap]m)?")
+_NUMBER = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+_NOON = ("noon", "midday")
+_PERIODS = ("morning", "afternoon", "evening")
+_PHRASES = ((r"any\s+time|all\s+day", "anytime"), (r"in\s+the", "this"))
+
+_Span = tuple[time | None, time | None, bool]
+"""A window on an unknown day: start, end (``None``: the hours' default), and whether a point."""
+
+
+def _check_span(field: str, value: object) -> None:
+    """``value`` must be a (start, end) pair of naive times, start first."""
+    if not (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(moment, time) and moment.tzinfo is None for moment in value)
+    ):
+        raise ValidationError(field, value, "must be a (start, end) pair of naive datetime.time")
+    if value[0] >= value[1]:
+        raise ValidationError(field, value, "must start before it ends")
+
+
+@attrs.frozen
+class CallbackHours:
+    """What vague words mean: the conventions :func:`parse_callback_window` reads with.
+
+    Attributes:
+        day_start: when a day given alone starts, and where "before T" starts.
+        day_end: when a day given alone ends, and where "after T" ends.
+        morning: what "morning" means, as (start, end) local times.
+        afternoon: what "afternoon" means.
+        evening: what "evening" means.
+        at_length: how long "at T" lasts: "at 3pm" is 15:00 to 15:30 by default.
+    """
+
+    day_start: time = time(9)
+    day_end: time = time(18)
+    morning: tuple[time, time] = (time(9), time(12))
+    afternoon: tuple[time, time] = (time(12), time(17))
+    evening: tuple[time, time] = (time(17), time(20))
+    at_length: timedelta = timedelta(minutes=30)
+
+    def __attrs_post_init__(self) -> None:
+        _check_span("day_start, day_end", (self.day_start, self.day_end))
+        for name in _PERIODS:
+            _check_span(name, getattr(self, name))
+        check_duration("at_length", self.at_length)
+
+
+_DEFAULT_HOURS = CallbackHours()
+
+
+def check_real_time(field: str, value: object) -> datetime:
+    """Return ``value`` if it is an aware datetime its zone's clocks do show.
+
+    A wall time skipped by a daylight-saving change (02:30 on the night clocks
+    go forward) names no instant, and would not read back as it was written.
+
+    Raises:
+        ValidationError: naming ``field``, if ``value`` is naive or skipped.
+    """
+    moment = check_aware(field, value)
+    if not tz.datetime_exists(moment):
+        raise ValidationError(field, value, "does not exist: its zone's clocks skipped that time")
+    return moment
+
+
+def _end(instance: "CallbackWindow", attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if check_real_time("end", value) <= instance.start:
+        raise ValidationError("end", value, f"must be after the start, {instance.start}")
+
+
+def _zone_name(moment: datetime) -> str:
+    return getattr(moment.tzinfo, "key", None) or moment.tzname() or "UTC"
+
+
+def _day(moment: datetime) -> str:
+    day, month = _DAY_NAMES[moment.weekday()][:3], _MONTH_NAMES[moment.month - 1][:3]
+    return f"{day.title()} {moment.day} {month.title()} {moment.year}"
+
+
+def describe_moment(moment: datetime) -> str:
+    """An aware moment for a reader, in its own zone: "Mon 30 Mar 2026 14:05 (Europe/Rome)"."""
+    return f"{_day(moment)} {moment:%H:%M} ({_zone_name(moment)})"
+
+
+@attrs.frozen
+class CallbackWindow:
+    """When the caller may be called back: the instants ``[start, end)``.
+
+    Attributes:
+        start: when the window opens; aware, in the zone it was given in.
+        end: when it closes; aware, after ``start``.
+        text: what the person typed, if it was read from text.
+    """
+
+    start: datetime = attrs.field(validator=lambda _, a, v: check_real_time("start", v))
+    end: datetime = attrs.field(validator=_end)
+    text: str | None = attrs.field(default=None, validator=optional_non_empty_text())
+
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the window is given in (its start's)."""
+        return cast(tzinfo, self.start.tzinfo)  # aware: checked when it was made
+
+    def in_zone(self, zone: str | tzinfo) -> "CallbackWindow":
+        """The same instants, shown in ``zone`` (a tzinfo or an IANA key).
+
+        Raises:
+            ValidationError: naming ``zone``, if it is not a time zone.
+        """
+        target = to_zone("zone", zone)
+        return attrs.evolve(
+            self, start=self.start.astimezone(target), end=self.end.astimezone(target)
+        )
+
+    def contains(self, moment: datetime) -> bool:
+        """Whether ``moment`` (aware) is in the window; its end is not.
+
+        Raises:
+            ValidationError: if ``moment`` is not timezone-aware.
+        """
+        return self.start <= check_aware("moment", moment) < self.end
+
+    def describe(self, zone: str | tzinfo | None = None) -> str:
+        """The window for a reader, in ``zone`` (default: its own zone).
+
+        "Mon 30 Mar 2026 20:00–22:00 (Europe/Rome)"; an end at midnight is
+        "24:00"; a window over several days gives both dates.
+
+        Raises:
+            ValidationError: naming ``zone``, if it is not a time zone.
+        """
+        window = self if zone is None else self.in_zone(zone)
+        start, end = window.start, window.end
+        if end.date() == start.date():
+            until = f"{end:%H:%M}"
+        elif end == datetime.combine(start.date() + _DAY, time(), end.tzinfo):
+            until = "24:00"
+        else:
+            return f"{_day(start)} {start:%H:%M} – {_day(end)} {end:%H:%M} ({_zone_name(start)})"
+        return f"{_day(start)} {start:%H:%M}–{until} ({_zone_name(start)})"
+
+
+class _Reader:
+    """The words of a callback text, read in order; every one must be understood."""
+
+    def __init__(self, text: str, field: str, today: date) -> None:
+        self.text, self.field, self.today = text, field, today
+        self.base = datetime.combine(today, time())  # dateutil fills what a fragment omits
+        normal = re.sub(r"([ap])\.m\.?", r"\1m", text.lower()).replace("–", "-").replace("—", "-")
+        for phrase, word in _PHRASES:  # two-word forms read as one word
+            normal = re.sub(rf"\b{phrase}\b", word, normal)
+        if re.search(r"\d\s*/\s*\d", normal):
+            raise self.error("a numeric date such as '3/4' is ambiguous: write '4 March'")
+        if re.search(r"\d\.\d", normal):
+            raise self.error("write times with a colon ('3:30pm', '15:30')")
+        found = ("".join(token.split()) for token in _TOKEN.findall(normal))  # "3 pm": "3pm"
+        self.tokens: list[str] = [token for token in found if token != ","]
+        self.index = 0
+
+    def error(self, reason: str) -> CallbackWindowError:
+        return CallbackWindowError(self.field, self.text, f"{reason}; write it like {_FORMS}")
+
+    def expected(self, what: str) -> CallbackWindowError:
+        found = self.peek()
+        return self.error(f"expected {what}" + (f", not {found!r}" if found else ""))
+
+    def peek(self, ahead: int = 0) -> str:
+        at = self.index + ahead
+        return self.tokens[at] if at < len(self.tokens) else ""
+
+    def take(self, *words: str) -> str:
+        """The next token, consumed, if it is one of ``words``; else ``""``."""
+        token = self.peek()
+        self.index += bool(token and token in words)
+        return token if token and token in words else ""
+
+    def term(self, after: str) -> str:
+        """A time word, which must come next."""
+        if not _is_time(self.peek()):
+            raise self.expected(f"a time after {after!r}" if after else "a time")
+        self.index += 1
+        return self.tokens[self.index - 1]
+
+    def clock(self, term: str, shared: str | None = None) -> time:
+        """The time ``term`` names; a bare hour takes ``shared`` ("2" in "2-4pm") or is refused."""
+        match = _CLOCK.fullmatch("12:00" if term in _NOON else term)
+        assert match is not None  # terms are time words
+        hour, minute = match["hour"], match["minute"] or "00"
+        # Only a two-digit hour with minutes ("09:30", "15:00") is a 24-hour time:
+        # any other hour without am/pm could be morning or evening.
+        clock_24 = match["minute"] is not None and len(hour) == 2
+        meridiem = match["meridiem"] or (None if clock_24 else shared)
+        number = int(hour)
+        if (meridiem or not clock_24) and not 1 <= number <= 12:
+            raise self.error(f"{term!r} is not a time: write {number:02d}:{minute}")
+        if meridiem is None and not clock_24:
+            pm = f"{number % 12 + 12}:{minute}"
+            raise self.error(f"{term!r} could be morning or evening: write {term}pm or {pm}")
+        try:
+            moment: datetime = parser.parse(f"{hour}:{minute}{meridiem or ''}", default=self.base)
+        except ValueError:
+            raise self.error(f"{term!r} is not a time") from None
+        return moment.time()
+
+    def clocks(self, first: str, second: str) -> tuple[time, time]:
+        """Two times; a bare one takes the other's am/pm ("between 2 and 4pm")."""
+        first_m, second_m = _meridiem(first), _meridiem(second)
+        start, end = self.clock(first, second_m), self.clock(second, first_m)
+        if bool(first_m) != bool(second_m) and start >= end:
+            raise self.error(f"{first!r} to {second!r} is ambiguous: give both their am/pm")
+        return start, end
+
+
+def _is_time(token: str) -> bool:
+    return token in _NOON or _CLOCK.fullmatch(token) is not None
+
+
+def _meridiem(term: str) -> str | None:
+    match = _CLOCK.fullmatch(term)
+    return match["meridiem"] if match else None
+
+
+def _read_day(reader: _Reader) -> date | None:
+    """A day, if one comes next: today, tomorrow, a weekday or a date with its month named."""
+    today = reader.today
+    if reader.take("today"):
+        return today
+    if reader.take("tomorrow"):
+        return today + _DAY
+    on, word = reader.take("on"), reader.peek()
+    if word in ("this", "next") and reader.peek(1) in _WEEKDAYS:
+        raise reader.error(f"'{word} {reader.peek(1)}' is ambiguous: write the weekday alone")
+    if word in _WEEKDAYS:  # the next such day, strictly after today
+        reader.index += 1
+        return today + relativedelta(days=1, weekday=_WEEKDAYS[word](+1))
+    start, of = reader.index, int(reader.peek(1) == "of")  # "5th of March"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+        reader.index += 1
+    elif _NUMBER.fullmatch(word) and reader.peek(1 + of) in _MONTHS:
+        reader.index += 2 + of
+    elif word in _MONTHS and _NUMBER.fullmatch(reader.peek(1)):
+        reader.index += 2
+    if reader.index == start:
+        if on:
+            raise reader.expected("a day after 'on'")
+        return None
+    reader.index += bool(re.fullmatch(r"\d{4}", reader.peek()))  # its year
+    fragment = " ".join(reader.tokens[start : reader.index])
+    try:
+        day: datetime = parser.parse(fragment, default=reader.base)
+    except ValueError:
+        raise reader.error(f"{fragment!r} is not a date") from None
+    return day.date()
+
+
+def _read_span(reader: _Reader, hours: CallbackHours) -> _Span | None:
+    """A part of the day or a time span, if one comes next."""
+    if reader.take("anytime"):
+        return None, None, False
+    if reader.take("this") and reader.peek() not in _PERIODS:
+        raise reader.expected("morning, afternoon or evening")
+    if period := reader.take(*_PERIODS):
+        start, end = getattr(hours, period)
+        return start, end, False
+    word = reader.take("after", "from", "before", "until", "till", "by", "between", "at")
+    if not word and not _is_time(reader.peek()):
+        return None
+    first = reader.term(word)
+    if reader.take("and") if word == "between" else reader.take("-", "to", "until", "till"):
+        if word not in ("between", "from", ""):
+            raise reader.error(f"'{word}' takes one time, not two")
+        return (*reader.clocks(first, reader.term("")), False)
+    if word == "between":
+        raise reader.expected("'and' and a second time after 'between'")
+    if word in ("before", "until", "till", "by"):
+        return None, reader.clock(first), False
+    return reader.clock(first), None, word in ("at", "")
+
+
+def _bounds(day: date, span: _Span, hours: CallbackHours) -> tuple[datetime, datetime | None]:
+    """The window's local (naive) bounds on ``day``; no end for a point ("at 3pm")."""
+    start_at, end_at, point = span
+    if start_at is None:  # before T: from the day's start, or from midnight if T is earlier
+        start_at = hours.day_start if end_at is None or end_at > hours.day_start else time()
+    start = datetime.combine(day, start_at)
+    if point:
+        return start, None
+    if end_at is not None:
+        return start, datetime.combine(day, end_at)
+    if start_at < hours.day_end:
+        return start, datetime.combine(day, hours.day_end)
+    return start, datetime.combine(day + _DAY, time())  # after T, T past the day's end: to midnight
+
+
+def _local(naive: datetime, zone: tzinfo, fold: int) -> datetime:
+    """``naive`` read in ``zone``: a skipped time moves forward by the gap; fold picks a repeat."""
+    moment = tz.resolve_imaginary(naive.replace(tzinfo=zone, fold=fold))
+    return moment.astimezone(UTC).astimezone(zone)  # normalised: fold set only where it matters
+
+
+def parse_callback_window(
+    text: str,
+    *,
+    at: datetime,
+    zone: str | tzinfo,
+    hours: CallbackHours = _DEFAULT_HOURS,
+    field: str = "callback",
+) -> CallbackWindow:
+    """Read a callback window typed in English, at the moment of the call, in the caller's zone.
+
+    Args:
+        text: what the person typed: "after 3pm", "tomorrow morning", "between
+            2 and 4pm", "on friday after 14:00", "5 March before noon"...
+        at: the moment of the call (aware); "today" is its date in ``zone``.
+        zone: the caller's time zone (an IANA key or a tzinfo); the window is
+            read and given in it.
+        hours: the conventions for vague words (a day alone, "morning"...).
+        field: the name errors give the text.
+
+    Raises:
+        CallbackWindowError: naming ``field`` and ``text``, if any word cannot
+            be read with certainty, the window is empty, or it is already over at ``at``.
+        ValidationError: if ``at`` is not aware or ``zone`` not a time zone.
+    """
+    now = check_aware("at", at).astimezone(to_zone("zone", zone))
+    caller_zone = cast(tzinfo, now.tzinfo)
+    if not isinstance(text, str) or not text.strip():
+        raise CallbackWindowError(field, text, f"must say when to call back, like {_FORMS}")
+    reader = _Reader(text, field, now.date())
+    day = _read_day(reader)
+    span = _read_span(reader, hours)
+    day = day or _read_day(reader)  # "after 3pm tomorrow"
+    if reader.peek():
+        raise reader.error(f"cannot read {reader.peek()!r}")
+    if day is None and span is None:
+        raise reader.error("it names no day or time")
+    first, last = _bounds(day or now.date(), span or (None, None, False), hours)
+    # A repeated hour (clocks going back) is read narrowly: the later start and the
+    # earlier end, so a call inside the window is right whichever the caller meant.
+    start = _local(first, caller_zone, 1)
+    end = _local(last or start.replace(tzinfo=None) + hours.at_length, caller_zone, 0)
+    if end <= start:
+        raise CallbackWindowError(field, text, "is empty: it ends before it starts")
+    if end <= now:
+        when = describe_moment(now)
+        raise CallbackWindowError(field, text, f"is already over at the time of the call, {when}")
+    return CallbackWindow(max(start, now), end, text)

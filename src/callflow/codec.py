@@ -1,0 +1,186 @@
+"""callflow's attrs value objects to and from JSON-ready data, with cattrs.
+
+:data:`converter` is a cattrs JSON converter with a few strict rules, so that
+what it writes reads back *exactly* and bad data is refused rather than
+coerced:
+
+- an aware datetime is written in ISO 8601 with its offset, followed by its
+  IANA zone in brackets when it has one (RFC 9557): it reads back in that same
+  zone. A naive datetime is refused;
+- a time zone is written as its IANA key (``"Europe/Rome"``);
+- an enum member is written as its value;
+- text must be text and flags ``true``/``false``: nothing is converted;
+- a key the class does not have is refused, and a class's own validators run.
+
+Value objects such as :class:`~callflow.messages.PhoneMessage` and
+:class:`~callflow.callbacks.CallbackWindow` need no hooks of their own: these
+cover their fields.
+
+:func:`structure` turns every cattrs error into a callflow
+:class:`~callflow.errors.ValidationError` naming the field by its path:
+
+>>> from datetime import datetime
+>>> from zoneinfo import ZoneInfo
+>>> unstructure(datetime(2026, 3, 30, 15, 0, tzinfo=ZoneInfo("America/Sao_Paulo")))
+'2026-03-30T15:00:00-03:00[America/Sao_Paulo]'
+>>> structure("2026-03-30T15:00:00", datetime)
+Traceback (most recent call last):
+...
+callflow.errors.ValidationError: 'data' must be an aware date and time: ISO 8601 with \
+its offset, optionally its [IANA zone] (got '2026-03-30T15:00:00')
+"""
+
+import enum
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone, tzinfo
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import attrs
+from cattrs.errors import AttributeValidationNote, BaseValidationError, ForbiddenExtraKeysError
+from cattrs.preconf.json import make_converter
+
+from callflow.calendars import to_zone
+from callflow.errors import ValidationError
+from callflow.validators import check_flag, to_member
+
+__all__ = ["converter", "iana_zone", "structure", "unstructure"]
+
+T = TypeVar("T")
+_DATETIME = "must be an aware date and time: ISO 8601 with its offset, optionally its [IANA zone]"
+
+
+def iana_zone(field: str, value: object) -> ZoneInfo:
+    """Return ``value`` as an IANA time zone: a ``ZoneInfo`` with its key, or that key.
+
+    A fixed offset is refused: it knows nothing of daylight saving, and a
+    caller's zone must say what the caller's clock will read next month too.
+
+    Raises:
+        ValidationError: naming ``field``, if ``value`` is not such a zone.
+    """
+    zone = to_zone(field, value)
+    if not isinstance(zone, ZoneInfo) or not zone.key:
+        raise ValidationError(field, value, "must be an IANA time zone such as 'Europe/Rome'")
+    return zone
+
+
+def _write_datetime(moment: datetime) -> str:
+    key = getattr(moment.tzinfo, "key", None)
+    if key:
+        return f"{moment.isoformat()}[{key}]"
+    if isinstance(moment.tzinfo, timezone):
+        return moment.isoformat()
+    # Any other tzinfo (naive, dateutil's, pytz's) would not read back as it was.
+    raise ValidationError("datetime", moment, "must have an IANA zone or a fixed offset")
+
+
+def _read_datetime(value: object, _: type) -> datetime:
+    text, key = value, ""
+    if isinstance(value, str) and value.endswith("]") and "[" in value:
+        text, _sep, key = value[:-1].partition("[")
+    try:
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise ValidationError("datetime", value, _DATETIME)
+    if not key:
+        return moment
+    local = moment.astimezone(iana_zone("datetime", key))
+    if local.utcoffset() != moment.utcoffset():
+        raise ValidationError("datetime", value, f"has an offset that {key} does not have then")
+    return local
+
+
+def _read_text(value: object, _: type) -> str:
+    # Only the type is checked here: whether blank text is acceptable is the class's call.
+    if not isinstance(value, str):
+        raise ValidationError("text", value, "must be text")
+    return value
+
+
+def _write_zone(zone: tzinfo) -> str:
+    return iana_zone("zone", zone).key
+
+
+def _is_enum(kind: object) -> bool:
+    return isinstance(kind, type) and issubclass(kind, enum.Enum)
+
+
+def _is_zone(kind: object) -> bool:
+    return isinstance(kind, type) and issubclass(kind, tzinfo)
+
+
+def _attrs_hook(kind: type[T]) -> Callable[[object, type], T]:
+    """cattrs' own structuring of attrs class ``kind``, after checking it was given a mapping."""
+    structure_fields = converter.gen_structure_attrs_fromdict(kind)
+
+    def structure_mapping(value: object, _: type) -> T:
+        if not isinstance(value, Mapping):
+            raise ValidationError("data", value, f"must be a mapping of {kind.__name__}'s fields")
+        return structure_fields(value, kind)
+
+    return structure_mapping
+
+
+converter = make_converter(forbid_extra_keys=True)
+"""The cattrs converter behind :func:`structure` and :func:`unstructure`."""
+converter.register_unstructure_hook(datetime, _write_datetime)
+converter.register_structure_hook(datetime, _read_datetime)
+converter.register_unstructure_hook_func(_is_zone, _write_zone)
+converter.register_structure_hook_func(_is_zone, lambda value, _: iana_zone("zone", value))
+converter.register_structure_hook_func(_is_enum, lambda value, kind: to_member(kind, "", value))
+converter.register_structure_hook(str, _read_text)
+converter.register_structure_hook(bool, lambda value, _: check_flag("flag", value))
+converter.register_structure_hook_factory(attrs.has, _attrs_hook)
+
+
+def unstructure(value: object) -> Any:
+    """``value`` as JSON-ready data: dicts, lists, text, numbers, booleans and ``None``.
+
+    Raises:
+        ValidationError: for a datetime whose zone cannot be written exactly.
+    """
+    return converter.unstructure(value)
+
+
+def _located(error: BaseException, path: tuple[str, ...]) -> ValidationError:
+    """The first error inside cattrs' ``error``, as a ValidationError naming its field's path."""
+    noted = False
+    while isinstance(error, BaseValidationError) and error.exceptions:
+        error = error.exceptions[0]
+        notes = getattr(error, "__notes__", ())
+        names = tuple(note.name for note in notes if isinstance(note, AttributeValidationNote))
+        path, noted = path + names, bool(names)
+    if isinstance(error, ForbiddenExtraKeysError):
+        extra = sorted(error.extra_fields)
+        name = error.cl.__name__
+        return ValidationError(".".join((*path, extra[0])), extra[0], f"is not a field of {name}")
+    if isinstance(error, KeyError):  # a key the class has no default for
+        return ValidationError(".".join(path), None, "is required: the data has no such key")
+    if isinstance(error, ValidationError):
+        # A hook's error is noted with its attribute; a class validator names its own field.
+        field = ".".join(path if noted else (*path, error.field))
+        return type(error)(field, error.value, error.reason)
+    return ValidationError(".".join(path), None, f"cannot be read: {error}")
+
+
+def structure(data: object, kind: type[T], *, field: str = "data") -> T:
+    """Build a ``kind`` from JSON-ready ``data``; the class's own validators run too.
+
+    Args:
+        data: what :func:`unstructure` gave (or the same, read from JSON).
+        kind: the class to build.
+        field: the name errors give ``data`` itself; fields inside it are named
+            by their path below it ("callback.start").
+
+    Raises:
+        ValidationError: naming the field, for anything refused.
+    """
+    try:
+        return converter.structure(data, kind)
+    except BaseValidationError as error:
+        raise _located(error, ()) from error
+    except ValidationError as error:  # a hook's, for a lone value: it is ``data`` itself
+        raise type(error)(field, error.value, error.reason) from error

@@ -1,0 +1,123 @@
+"""Hold and transfer etiquette (CF502-CF506): what an agent owes a caller they hold or pass on.
+
+These checks read the data of one event (a hold, a check-in, a resume, a
+transfer) and return the rules it departs from, as
+:class:`~callflow.records.RuleBreach` values; the call decides whether each is
+refused or recorded. Which rules are hard (refused in strict mode) and which
+are soft (recorded in both modes) is said in :data:`SOFT_RULES` and in
+``docs/holds.md``.
+
+>>> [breach.rule for breach in hold_breaches(None, asked_permission=True, words="Hang on")]
+['CF502', 'CF503']
+>>> resume_breaches(thanked=True, apologised=False)
+()
+"""
+
+import re
+
+from callflow.records import RuleBreach
+
+__all__ = [
+    "HOLD_ON_PHRASES",
+    "SOFT_RULES",
+    "check_in_breaches",
+    "hold_breaches",
+    "resume_breaches",
+    "transfer_breaches",
+]
+
+HOLD_ON_PHRASES: tuple[str, ...] = ("hold on", "hang on")
+"""What an agent must not say when holding a caller (CF503): say "please hold" or "please wait".
+
+Seed 001 quotes them in English in every language's version, so they are
+matched in English here; the language checks look for them in the other
+languages of a transcript.
+"""
+
+# "Hold on to your receipt" is not a hold: a phrase followed by "to" is not matched.
+_HOLD_ON = re.compile(
+    r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in HOLD_ON_PHRASES) + r")\b"
+    r"(?!\s+to\b)",
+    re.IGNORECASE,
+)
+
+SOFT_RULES: frozenset[str] = frozenset({"CF504"})
+"""Etiquette rules recorded as findings in both modes, never refused.
+
+CF504 judges time that has already passed: refusing the late check-in (or
+the resume, or the end of the call) would only keep the caller waiting
+longer. A transfer without the direct number (CF506) is soft too, because
+the seed asks for it only "where appropriate"; the call records it apart
+from the hard CF506 parts (see :func:`transfer_breaches`).
+"""
+
+
+def hold_breaches(
+    reason: str | None, *, asked_permission: bool, words: str | None = None
+) -> tuple[RuleBreach, ...]:
+    """What a hold departs from: no reason or no permission asked (CF502), "hold on" (CF503).
+
+    Args:
+        reason: why the caller is held, as the agent explained it.
+        asked_permission: whether the agent asked the caller before holding them.
+        words: what the agent said, when known.
+    """
+    found: list[RuleBreach] = []
+    if reason is None:
+        found.append(RuleBreach("CF502", "the caller was held without being told why", "reason"))
+    if not asked_permission:
+        found.append(
+            RuleBreach("CF502", "the caller was held without being asked first", "asked_permission")
+        )
+    if words is not None and (said := _HOLD_ON.search(words)) is not None:
+        found.append(
+            RuleBreach(
+                "CF503",
+                f"the agent said {said.group(0)!r}: say 'please hold' or 'please wait'",
+                "words",
+            )
+        )
+    return tuple(found)
+
+
+def check_in_breaches(*, offered_to_continue: bool) -> tuple[RuleBreach, ...]:
+    """A check-in must give the held caller the choice to keep holding (CF504)."""
+    if offered_to_continue:
+        return ()
+    message = "the check-in did not offer the caller the choice to keep holding"
+    return (RuleBreach("CF504", message, "offered_to_continue"),)
+
+
+def resume_breaches(*, thanked: bool, apologised: bool) -> tuple[RuleBreach, ...]:
+    """After a hold the agent thanks the caller, and does not apologise for the delay (CF505)."""
+    found: list[RuleBreach] = []
+    if not thanked:
+        found.append(RuleBreach("CF505", "the caller was not thanked for holding", "thanked"))
+    if apologised:
+        found.append(
+            RuleBreach(
+                "CF505",
+                "the agent apologised for the delay: thank the caller for holding instead",
+                "apologised",
+            )
+        )
+    return tuple(found)
+
+
+def transfer_breaches(to: str, *, announced: bool, reason: str | None) -> tuple[RuleBreach, ...]:
+    """The hard parts of CF506: the receiver hears who is calling, and why, before the transfer.
+
+    The direct number for the caller is judged apart, as a soft finding.
+    """
+    found: list[RuleBreach] = []
+    if not announced:
+        found.append(
+            RuleBreach(
+                "CF506",
+                f"the call was not pre-announced to {to} with the caller's name and details",
+                "announced",
+            )
+        )
+    if reason is None:
+        found.append(RuleBreach("CF506", f"{to} was not told why the call is theirs", "reason"))
+    return tuple(found)

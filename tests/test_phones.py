@@ -1,0 +1,185 @@
+"""Phone numbers on message slips (CF1002): full, valid numbers with their area code."""
+
+import phonenumbers
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from callflow.errors import PhoneNumberError, ValidationError
+from callflow.phones import PhoneNumber, check_region, parse_phone_number
+
+FIXED_LINE = phonenumbers.PhoneNumberType.FIXED_LINE
+REGIONS = ("IT", "GB", "US", "BR", "DE", "JP", "IN", "AU", "FR")
+
+
+def example(region: str, style: int) -> str:
+    """phonenumbers' own valid example fixed-line number for ``region``, formatted in ``style``."""
+    number = phonenumbers.example_number_for_type(region, FIXED_LINE)
+    assert number is not None
+    return phonenumbers.format_number(number, style)
+
+
+class TestInternationalNumbers:
+    @pytest.mark.parametrize(
+        ("text", "e164", "region"),
+        [
+            ("+1 415 555 0132", "+14155550132", "US"),
+            ("+55 11 3456-7890", "+551134567890", "BR"),
+            ("+39 06 1234 5678", "+390612345678", "IT"),
+            ("+44 20 7946 0958", "+442079460958", "GB"),
+            ("+44 (0) 20 7946 0958", "+442079460958", "GB"),
+            ("+81 3-1234-5678", "+81312345678", "JP"),
+            ("+49 30 123456", "+4930123456", "DE"),
+            ("+800 1234 5678", "+80012345678", "001"),
+        ],
+    )
+    @pytest.mark.parametrize("default", [None, "GB", "IT", "US"])
+    def test_pass_whatever_the_default_region(
+        self, text: str, e164: str, region: str, default: str | None
+    ) -> None:
+        """A number written with its +country code is read as such, whatever the default."""
+        assert PhoneNumber(e164, region) == parse_phone_number(text, region=default)
+
+    @pytest.mark.parametrize("region", REGIONS)
+    def test_example_numbers_of_every_country(self, region: str) -> None:
+        """phonenumbers' example number of a country, written internationally, is accepted."""
+        text = example(region, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        assert text == parse_phone_number(text).international()
+
+    def test_a_leading_00_without_a_region_is_the_international_prefix(self) -> None:
+        """Without a default region, 0039 is +39 (the prefix most of the world dials)."""
+        assert "+390612345678" == parse_phone_number("0039 06 1234 5678").e164
+
+    def test_with_a_region_its_own_international_prefix_applies(self) -> None:
+        """From the US the international prefix is 011, so 011 39 is +39 and 0039 is refused."""
+        assert "+390612345678" == parse_phone_number("011 39 06 1234 5678", region="US").e164
+        with pytest.raises(PhoneNumberError, match="too long for a number in US"):
+            parse_phone_number("0039 06 1234 5678", region="US")
+
+
+class TestNationalNumbers:
+    @pytest.mark.parametrize("region", REGIONS)
+    def test_read_in_their_region(self, region: str) -> None:
+        """A country's example number written nationally is read in that region."""
+        national = example(region, phonenumbers.PhoneNumberFormat.NATIONAL)
+        expected = example(region, phonenumbers.PhoneNumberFormat.E164)
+        assert expected == parse_phone_number(national, region=region).e164
+
+    def test_region_codes_are_read_in_any_case(self) -> None:
+        """'gb' is GB: region codes are ISO codes, whatever their case."""
+        assert "GB" == parse_phone_number("020 7946 0958", region="gb").region
+
+    def test_formats(self) -> None:
+        """international() and national() use phonenumbers' formats; str() is international."""
+        number = parse_phone_number("06 1234 5678", region="IT")
+        assert ("+39 06 1234 5678", "06 1234 5678", "+39 06 1234 5678") == (
+            number.international(),
+            number.national(),
+            str(number),
+        )
+
+
+class TestExtensions:
+    @pytest.mark.parametrize(
+        "text", ["+1 415 555 0132 ext. 12", "+1 415 555 0132 x12", "+1 415 555 0132 #12"]
+    )
+    def test_an_extension_phonenumbers_recognises_is_kept(self, text: str) -> None:
+        """'ext.', 'x' and '#' mark an extension: its letters are not a vanity number."""
+        number = parse_phone_number(text)
+        assert ("12", "+1 415-555-0132 ext. 12") == (number.extension, number.international())
+
+    def test_the_number_itself_is_the_same(self) -> None:
+        """The extension is not part of the E.164 number."""
+        assert "+442079460958" == parse_phone_number("020 7946 0958 ext. 7", region="GB").e164
+
+
+class TestRefused:
+    @pytest.mark.parametrize(
+        ("text", "region", "reason"),
+        [
+            ("555 0123", "GB", "has no area code"),
+            ("555-0123", "US", "has no area code"),
+            ("1-800-FLOWERS", "US", "has letters"),
+            ("Tel +44 20 7946 0958", None, "has letters"),
+            ("call me", "GB", "has letters"),
+            ("12", "GB", "is too short for a number in GB"),
+            ("06 123", "IT", "is too short for a number in IT"),
+            ("+44 12", None, "is too short for a number in +44"),
+            ("+44 20 7946 0958 1234", None, "is too long for a number in +44"),
+            ("020 7946 0958123456789", "GB", "is too long"),
+            ("(415) 555-0132", "GB", "is not a valid number in GB"),
+            ("020 7946 0958", None, "needs its +country code, or a default region"),
+            ("+999 1234 5678", None, "has no known country code"),
+            ("+1 200 555 0132", None, "is not a valid number for country code +1"),
+            ("", "GB", "must be non-empty text"),
+            ("  ", None, "must be non-empty text"),
+        ],
+    )
+    def test_with_the_reason(self, text: str, region: str | None, reason: str) -> None:
+        """Each refusal is a PhoneNumberError naming the field and the text, saying why."""
+        with pytest.raises(PhoneNumberError) as caught:
+            parse_phone_number(text, region=region)
+        assert ("phone", text, True) == (
+            caught.value.field,
+            caught.value.value,
+            reason in caught.value.reason,
+        )
+
+    def test_a_number_of_another_region_is_told_to_use_its_country_code(self) -> None:
+        """A US number read in GB: the reason names GB and says to write the +country code."""
+        with pytest.raises(PhoneNumberError) as caught:
+            parse_phone_number("(415) 555-0132", region="GB")
+        assert "in GB; if it is from another country, write it with its +country code" in str(
+            caught.value
+        )
+
+    def test_the_field_is_named_as_given(self) -> None:
+        """``field`` names where the number came from."""
+        with pytest.raises(PhoneNumberError, match=r"'contact\.phone' is too short"):
+            parse_phone_number("12", region="GB", field="contact.phone")
+
+    @pytest.mark.parametrize("region", ["XX", "GBR", "", "UK", 44])
+    def test_an_unknown_region_is_a_region_error(self, region: object) -> None:
+        """An unknown region is refused on ``region``, with an example of a region code."""
+        with pytest.raises(ValidationError, match="must be a region code such as 'GB'") as caught:
+            parse_phone_number("+44 20 7946 0958", region=region)  # type: ignore[arg-type]
+        assert ("region", region, False) == (
+            caught.value.field,
+            caught.value.value,
+            isinstance(caught.value, PhoneNumberError),
+        )
+
+    @given(st.text(max_size=40), st.sampled_from([None, "GB", "IT", "US", "BR"]))
+    def test_never_anything_but_a_number_or_a_phone_number_error(
+        self, text: str, region: str | None
+    ) -> None:
+        """Whatever is written, the answer is a valid number or a PhoneNumberError."""
+        try:
+            number = parse_phone_number(text, region=region)
+        except PhoneNumberError as error:
+            outcome = (error.field, error.value)
+        else:
+            valid = phonenumbers.is_valid_number(phonenumbers.parse(number.e164))
+            outcome = ("phone", text) if valid else ("invalid", number.e164)
+        assert ("phone", text) == outcome
+
+
+class TestPhoneNumberValue:
+    def test_e164_must_be_a_valid_number(self) -> None:
+        """A PhoneNumber is only ever a valid number in E.164 form."""
+        with pytest.raises(ValidationError, match=r"'e164' must be a valid number in E\.164"):
+            PhoneNumber("06 1234 5678", "IT")
+
+    def test_region_must_be_the_numbers(self) -> None:
+        """The region is the one the number belongs to."""
+        with pytest.raises(ValidationError, match="'region' must be 'IT' for \\+390612345678"):
+            PhoneNumber("+390612345678", "GB")
+
+    def test_extension_must_be_digits(self) -> None:
+        """An extension is digits only."""
+        with pytest.raises(ValidationError, match="'extension' must be None or digits"):
+            PhoneNumber("+390612345678", "IT", "12a")
+
+    def test_check_region(self) -> None:
+        """check_region upper-cases a known code."""
+        assert "IT" == check_region("region", "it")
