@@ -23,10 +23,10 @@ from typing import Literal, Protocol
 
 import attrs
 
-from callflow.book import TicketBook, earlier_tickets
+from callflow._casework import CaseWork
+from callflow.book import TicketBook
 from callflow.clock import Clock, check_aware, check_clock, read_clock, utc_now
 from callflow.errors import (
-    AccessDeniedError,
     CallEndedError,
     InvalidTransitionError,
     ValidationError,
@@ -49,10 +49,9 @@ from callflow.etiquette import (
 from callflow.lifecycle import TicketStatus
 from callflow.measures import CallMeasures, Outcome, count_rings, measure
 from callflow.messages import PhoneMessage, check_message
-from callflow.notes import NoteKind, NoteTopic
+from callflow.notes import NoteTopic
 from callflow.people import Agent, Caller
 from callflow.promises import Promise, PromiseKind, PromiseLedger
-from callflow.quality import WRITING_RULES, check_ticket
 from callflow.records import EventRecord, Finding, RuleBreach
 from callflow.screening import Screening, screening_of
 from callflow.stages import PROCEDURE, Stage
@@ -118,7 +117,7 @@ _NO_OBSERVATION: Mapping[str, object] = MappingProxyType({})
 
 
 @attrs.define(eq=False, repr=False, on_setattr=attrs.setters.NO_OP)
-class Call:
+class Call(CaseWork):
     """One helpdesk call, from its first ring to its end.
 
     Every event method either records the event in :attr:`history` (and any
@@ -253,7 +252,7 @@ class Call:
         if isinstance(opened, str):
             self._ticket_number = opened
         if self._replaying is None:
-            self._write_problem(problem)
+            self._ticket = self._write_problem(problem)
 
     def follow_up(self, ticket: str, *, notes_read: bool = True) -> None:
         """Take up an existing ticket: GREETING -> IMPLEMENT_OR_ASSIGN (needs a verified caller).
@@ -849,102 +848,6 @@ class Call:
         """What the event sees outside the call: looked up live, read back in a replay."""
         return look(at) if self._replaying is None else self._replaying
 
-    def _live_ticket(self) -> Ticket | None:
-        """The ticket object to write to; never during a replay (it was written already)."""
-        return None if self._replaying is not None else self._ticket
-
-    def _open_case(self, at: datetime) -> Mapping[str, object]:
-        """The first listen of a call with a book opens a ticket: decide what it sees."""
-        book, caller = self._book, self._caller
-        if (
-            book is None
-            or caller is None
-            or self._ticket_number is not None
-            or self._stage is not Stage.GREETING
-        ):
-            return _NO_OBSERVATION
-        earlier = () if caller.user_id is None else earlier_tickets(book, user_id=caller.user_id)
-        return {"ticket": book.new_number(), "earlier": tuple(t.number for t in earlier)}
-
-    def _write_problem(self, problem: str | None) -> None:
-        ticket, book, number = self._ticket, self._book, self._ticket_number
-        if ticket is None and book is not None and self._caller is not None and number:
-            ticket = Ticket(
-                number, self._caller, description=problem, clock=self._clock,
-                created_by=self._agent.name,
-            )  # fmt: skip
-            book.add(ticket)
-            ticket.open(by=self._agent.name)
-            ticket.link_call(self._call_id, follow_up=False, by=self._agent.name)
-            self._ticket = ticket
-        elif ticket is not None and problem is not None:
-            if ticket.description is None:
-                ticket.update(description=problem, by=self._agent.name)
-            else:
-                self._write(ticket, problem, NoteTopic.GENERAL)
-
-    def _write(self, ticket: Ticket, text: str | None, topic: NoteTopic) -> None:
-        if text is not None:
-            ticket.note(text, by=self._agent.name, kind=NoteKind.INTERNAL, topic=topic)
-
-    def _find_ticket(self, number: str) -> Ticket | None:
-        """The ticket a follow-up takes up, checked before anything changes."""
-        if self._book is None:
-            return None
-        ticket = self._book.get(number)
-        caller = self._caller
-        if (
-            caller is None
-            or ticket.caller.user_id is None
-            or caller.user_id != ticket.caller.user_id
-        ):
-            raise AccessDeniedError(
-                f"ticket {number}", "it belongs to another caller than the one identified"
-            )
-        if ticket.status.is_final:
-            raise ValidationError(
-                "ticket", number, "is closed: a new problem is a new case (CF905)"
-            )
-        return ticket
-
-    def _ticket_observation(self, at: datetime) -> Mapping[str, object]:
-        """The writing findings of the call's ticket, which CF603 judges."""
-        if self._ticket is None:
-            return _NO_OBSERVATION
-        return {"ticket_findings": self.ticket_findings}
-
-    def _case_observation(self, at: datetime) -> Mapping[str, object]:
-        """Whether a call with a ticket book ends with a case (CF905)."""
-        if self._book is None:
-            return _NO_OBSERVATION
-        return {"case": self._ticket_number is not None}
-
-    def _escalate(
-        self, ticket: Ticket, escalation: Escalation, record: EventRecord, *, complete: bool
-    ) -> None:
-        """Escalate the ticket as the call did; a poorly written one comes straight back.
-
-        The findings it is returned for are those CF603 judged, kept in the record.
-        """
-        if not complete:
-            self._write(ticket, f"Escalation to {escalation.to.name} given incompletely:"
-                        f" {escalation.reason}", NoteTopic.NEXT_STEP)  # fmt: skip
-            return
-        by = self._agent.name
-        if ticket.status is TicketStatus.RESOLVED:
-            ticket.reopen(f"escalated to {escalation.to.name}: {escalation.reason}", by=by)
-        ticket.escalate(escalation, by=by)
-        findings = record.observed.get("ticket_findings")
-        if isinstance(findings, tuple) and findings:
-            ticket.return_for_rewrite(findings, by=escalation.to.name)
-        at = record.at
-        due = escalation.due(at) or (
-            at + escalation.update_every if escalation.update_every is not None else None
-        )
-        if due is not None:
-            what = escalation.next_steps or f"an update on the escalation to {escalation.to.name}"
-            ticket.promise(PromiseKind.STATUS_UPDATE, what, due, by=by)
-
     # -- state -----------------------------------------------------------------
 
     @property
@@ -1079,20 +982,6 @@ class Call:
             if isinstance(earlier, tuple):
                 return earlier
         return ()
-
-    @property
-    def ticket_findings(self) -> tuple[RuleBreach, ...]:
-        """The writing breaches (CF901-CF903) of the call's ticket now; CF603 judges them."""
-        if self._replaying is not None:
-            found = self._replaying.get("ticket_findings", ())
-            return found if isinstance(found, tuple) else ()
-        if self._ticket is None:
-            return ()
-        return tuple(
-            breach
-            for breach in check_ticket(self._ticket, self._thresholds.quality)
-            if breach.rule in WRITING_RULES
-        )
 
     @property
     def follow_up_of(self) -> str | None:
