@@ -6,7 +6,6 @@ runs inside one of the call's events, after the event was accepted.
 
 from collections.abc import Mapping
 from datetime import datetime
-from types import MappingProxyType
 
 from callflow.book import TicketBook, earlier_tickets
 from callflow.clock import Clock
@@ -17,14 +16,12 @@ from callflow.notes import NoteKind, NoteTopic
 from callflow.people import Agent, Caller
 from callflow.promises import PromiseKind
 from callflow.quality import WRITING_RULES, check_ticket
-from callflow.records import EventRecord, RuleBreach
+from callflow.records import NOTHING, EventRecord, RuleBreach
 from callflow.stages import Stage
 from callflow.thresholds import Thresholds
 from callflow.ticket import Ticket
 
 __all__ = ["CaseWork"]
-
-_NO_OBSERVATION: Mapping[str, object] = MappingProxyType({})
 
 
 class CaseWork:
@@ -71,7 +68,7 @@ class CaseWork:
             or self._ticket_number is not None
             or self._stage is not Stage.GREETING
         ):
-            return _NO_OBSERVATION
+            return NOTHING
         earlier = () if caller.user_id is None else earlier_tickets(book, user_id=caller.user_id)
         return {"ticket": book.new_number(), "earlier": tuple(t.number for t in earlier)}
 
@@ -120,13 +117,13 @@ class CaseWork:
     def _ticket_observation(self, at: datetime) -> Mapping[str, object]:
         """The writing findings of the call's ticket, which CF603 judges."""
         if self._ticket is None:
-            return _NO_OBSERVATION
+            return NOTHING
         return {"ticket_findings": self.ticket_findings}
 
     def _case_observation(self, at: datetime) -> Mapping[str, object]:
         """Whether a call with a ticket book ends with a case (CF905)."""
         if self._book is None:
-            return _NO_OBSERVATION
+            return NOTHING
         return {"case": self._ticket_number is not None}
 
     def _escalate(

@@ -52,7 +52,7 @@ from callflow.messages import PhoneMessage, check_message
 from callflow.notes import NoteTopic
 from callflow.people import Agent, Caller
 from callflow.promises import Promise, PromiseKind, PromiseLedger
-from callflow.records import EventRecord, Finding, RuleBreach
+from callflow.records import NOTHING, EventRecord, Finding, RuleBreach
 from callflow.screening import Screening, screening_of
 from callflow.stages import PROCEDURE, Stage
 from callflow.thresholds import Thresholds
@@ -113,7 +113,6 @@ _DEFAULT_THRESHOLDS = Thresholds()
 _OUT_OF_ORDER = "CF001"
 # Events that end a held caller's silence: CF504 judges the gap before each.
 _HOLD_CONTACTS = frozenset({"check_in", "resume"})
-_NO_OBSERVATION: Mapping[str, object] = MappingProxyType({})
 
 
 @attrs.define(eq=False, repr=False, on_setattr=attrs.setters.NO_OP)
@@ -285,7 +284,7 @@ class Call(CaseWork):
             ticket_found = self._find_ticket(ticket)
             if ticket_found is not None:
                 found.append(ticket_found)
-            return _NO_OBSERVATION
+            return NOTHING
 
         payload = {"ticket": ticket, "notes_read": notes_read}
         self._fire("follow_up", payload, breaches=breaches, look=take_up)
@@ -553,11 +552,12 @@ class Call(CaseWork):
             direct_number: the receiver's direct number, as given to the caller.
         """
         to = check_text("to", to)
+        reason = check_optional_text("reason", reason)
         payload = {
             "to": to,
             "warm": check_flag("warm", warm),
             "announced": check_flag("announced", announced),
-            "reason": check_optional_text("reason", reason),
+            "reason": reason,
             "direct_number": check_optional_text("direct_number", direct_number),
         }
         breaches = transfer_breaches(to, announced=announced, reason=reason)
@@ -770,7 +770,7 @@ class Call(CaseWork):
                 )
             departures += [(breach.rule, breach.message) for breach in breaches]
         at = self._now()
-        observed = _NO_OBSERVATION if look is None else self._observe(look, at)
+        observed = NOTHING if look is None else self._observe(look, at)
         if dest is not stage:
             PROCEDURE.move(self, dest)
         index = len(self._history)
@@ -813,7 +813,7 @@ class Call(CaseWork):
         """A message's callback window becomes a promise in the call's ledger (CF607)."""
         window, ledger = message.callback, self._promises
         if window is None or ledger is None:
-            return _NO_OBSERVATION
+            return NOTHING
         if window.end < at:
             raise ValidationError(
                 "message.callback", window, f"ends before the message was taken, {at.isoformat()}"
@@ -1054,9 +1054,13 @@ class Call(CaseWork):
         return self._outcome
 
 
-def _keep_line(line: tuple[RuleBreach, ...]) -> Callable[[datetime], Mapping[str, object]]:
+def _keep_line(
+    line: tuple[RuleBreach, ...],
+) -> Callable[[datetime], Mapping[str, object]] | None:
     """Keep what the desk said of an event in its record, for a replay without the desk."""
-    observed: Mapping[str, object] = {"line": line} if line else _NO_OBSERVATION
+    if not line:
+        return None  # the common case: nothing to keep, nothing to call
+    observed = {"line": line}
     return lambda at: observed
 
 

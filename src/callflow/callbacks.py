@@ -40,7 +40,6 @@ __all__ = [
     "check_real_time",
     "describe_moment",
     "parse_callback_window",
-    "to_zone",
 ]
 
 _DAY = timedelta(days=1)

@@ -2,10 +2,12 @@
 
 These checks read the data of one event (a hold, a check-in, a resume, a
 transfer) and return the rules it departs from, as
-:class:`~callflow.records.RuleBreach` values; the call decides whether each is
-refused or recorded. Which rules are hard (refused in strict mode) and which
-are soft (recorded in both modes) is said in :data:`SOFT_RULES` and in
-``docs/holds.md``.
+:class:`~callflow.records.RuleBreach` values; the call refuses them in strict mode
+and records them in audit mode. Two etiquette departures are not judged
+here because they are soft (recorded in both modes, never refused): a held
+caller's silence over the limit (CF504), which judges time already passed,
+and a transfer without the direct number (CF506), which the seed asks for
+only "where appropriate". ``docs/holds.md`` has the table.
 
 >>> [breach.rule for breach in hold_breaches(None, asked_permission=True, words="Hang on")]
 ['CF502', 'CF503']
@@ -19,7 +21,6 @@ from callflow.records import RuleBreach
 
 __all__ = [
     "HOLD_ON_PHRASES",
-    "SOFT_RULES",
     "check_in_breaches",
     "hold_breaches",
     "resume_breaches",
@@ -40,16 +41,6 @@ _HOLD_ON = re.compile(
     r"(?!\s+to\b)",
     re.IGNORECASE,
 )
-
-SOFT_RULES: frozenset[str] = frozenset({"CF504"})
-"""Etiquette rules recorded as findings in both modes, never refused.
-
-CF504 judges time that has already passed: refusing the late check-in (or
-the resume, or the end of the call) would only keep the caller waiting
-longer. A transfer without the direct number (CF506) is soft too, because
-the seed asks for it only "where appropriate"; the call records it apart
-from the hard CF506 parts (see :func:`transfer_breaches`).
-"""
 
 
 def hold_breaches(

@@ -8,14 +8,15 @@ import attrs
 
 from callflow.stages import Stage
 
-__all__ = ["EventRecord", "Finding", "RuleBreach"]
+__all__ = ["NOTHING", "EventRecord", "Finding", "RuleBreach"]
 
-_EMPTY: Mapping[str, object] = MappingProxyType({})
+NOTHING: Mapping[str, object] = MappingProxyType({})
+"""The one empty, read-only mapping that records without payload or observations share."""
 
 
 def _frozen_payload(payload: Mapping[str, object]) -> Mapping[str, object]:
     if not payload:
-        return _EMPTY  # most events carry nothing: share one empty mapping
+        return NOTHING  # most events carry nothing: share one empty mapping
     return payload if isinstance(payload, MappingProxyType) else MappingProxyType(dict(payload))
 
 
@@ -41,10 +42,10 @@ class EventRecord:
     to_stage: Stage
     at: datetime
     payload: Mapping[str, object] = attrs.field(
-        default=_EMPTY, converter=_frozen_payload, hash=False
+        default=NOTHING, converter=_frozen_payload, hash=False
     )
     observed: Mapping[str, object] = attrs.field(
-        default=_EMPTY, converter=_frozen_payload, hash=False, kw_only=True
+        default=NOTHING, converter=_frozen_payload, hash=False, kw_only=True
     )
 
 
