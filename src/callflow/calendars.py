@@ -26,12 +26,11 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol, runtime_checkable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 from dateutil import rrule, tz
 
-from callflow.clock import check_aware
+from callflow.clock import check_aware, shift, to_zone
 from callflow.errors import ValidationError
 
 __all__ = ["AlwaysOpen", "BusinessCalendar", "Calendar", "check_calendar", "to_zone"]
@@ -67,25 +66,6 @@ class Calendar(Protocol):
 
     def is_open(self, at: datetime) -> bool:
         """Whether the calendar is open at ``at``."""
-
-
-def to_zone(field: str, value: object) -> tzinfo:
-    """Return ``value`` as a time zone: a ``tzinfo``, or an IANA name such as ``"Europe/London"``.
-
-    >>> to_zone("zone", "Mars/Olympus_Mons")
-    Traceback (most recent call last):
-    ...
-    callflow.errors.ValidationError: 'zone' must be a tzinfo or an IANA time zone name \
-(got 'Mars/Olympus_Mons')
-    """
-    if isinstance(value, tzinfo):
-        return value
-    if isinstance(value, str):
-        try:
-            return ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass
-    raise ValidationError(field, value, "must be a tzinfo or an IANA time zone name")
 
 
 _CALENDAR_TYPES: set[type] = set()
@@ -135,15 +115,10 @@ class AlwaysOpen:
 
         Raises:
             ValidationError: ``start`` is naive, ``duration`` negative or the result
-                past the year 9999.
+                past :data:`~callflow.clock.LATEST`.
         """
         at = _aware_utc("start", start)
-        try:
-            return (at + _duration(duration)).astimezone(self.zone)
-        except OverflowError:
-            raise ValidationError(
-                "duration", duration, "takes the time past the year 9999"
-            ) from None
+        return shift("duration", at, _duration(duration)).astimezone(self.zone)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """``end - start`` on the instant line, or zero if ``end <= start``."""

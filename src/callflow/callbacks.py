@@ -29,8 +29,7 @@ from callflow._callback_text import (
     read_day,
     read_span,
 )
-from callflow.calendars import to_zone
-from callflow.clock import check_aware
+from callflow.clock import check_aware, to_zone
 from callflow.errors import CallbackWindowError, ValidationError
 from callflow.validators import check_duration, optional_non_empty_text
 

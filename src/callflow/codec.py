@@ -40,7 +40,7 @@ import attrs
 from cattrs.errors import AttributeValidationNote, BaseValidationError, ForbiddenExtraKeysError
 from cattrs.preconf.json import make_converter
 
-from callflow.calendars import to_zone
+from callflow.clock import to_zone
 from callflow.errors import ValidationError
 from callflow.validators import check_flag, to_member
 

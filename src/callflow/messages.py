@@ -26,13 +26,13 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from callflow.calendars import to_zone
 from callflow.callbacks import (
     CallbackWindow,
     check_real_time,
     describe_moment,
     parse_callback_window,
 )
+from callflow.clock import to_zone
 from callflow.codec import iana_zone, structure, unstructure
 from callflow.errors import PhoneNumberError, ValidationError
 from callflow.phones import PhoneNumber, check_region, parse_phone_number
