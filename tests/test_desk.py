@@ -118,11 +118,15 @@ class TestOrder:
         """The later-held call is refused with CF507, whichever way it is resumed."""
         desk, first, second = two_held()
         before = snapshot(second)
-        for resume in (lambda: desk.pick_up(second, thanked=True),
-                       lambda: second.resume(thanked=True)):  # fmt: skip
-            with pytest.raises(InvalidTransitionError, match="call 'A' was held before") as caught:
+        for event, resume, argument in (
+            ("pick_up", lambda: desk.pick_up(second, thanked=True), "why="),
+            ("resume", lambda: second.resume(thanked=True), "out_of_turn="),
+        ):
+            with pytest.raises(InvalidTransitionError, match="call 'A' has been on") as caught:
                 resume()
-            assert "CF507" == caught.value.rule
+            assert ("CF507", event) == (caught.value.rule, caught.value.event)
+            assert f"say why this one comes first ({argument})" in str(caught.value)
+            assert "resume" not in caught.value.allowed  # the desk refuses it: not allowed now
             assert before == snapshot(second)
         assert (first, second) == desk.held
 

@@ -410,7 +410,7 @@ class TestLifecycleProperty:
         assert [r.to_status for r in chained[:-1]] == [r.from_status for r in chained[1:]]
         assert ticket.status is chained[-1].to_status
         # The SLA clocks can always be derived from a history the lifecycle allowed.
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         clocks.readings(clock())
 

@@ -112,7 +112,7 @@ def snapshot(ticket: Ticket) -> dict[str, object]:
     return {
         **{name: getattr(ticket, name) for name in PROPERTIES},
         "allowed_events": ticket.allowed_events(),
-        "sla": ticket.sla(),
+        "sla_clocks": ticket.sla_clocks(),
         "overdue": ticket.overdue(later),
         "repr": repr(ticket),
     }
@@ -217,7 +217,7 @@ class TestConstruction:
             (NUMBER, ANA, {"impact": "huge"}, "impact"),
             (NUMBER, ANA, {"urgency": 3}, "urgency"),
             (NUMBER, ANA, {"matrix": {}}, "matrix"),
-            (NUMBER, ANA, {"sla": "gold"}, "sla"),
+            (NUMBER, ANA, {"sla_policy": "gold"}, "sla_policy"),
             (NUMBER, ANA, {"lifecycle": PROCEDURE}, "lifecycle"),
             (NUMBER, ANA, {"clock": "now"}, "clock"),
             (NUMBER, ANA, {"clock": lambda: datetime(2026, 3, 2, 9, 0)}, "clock"),
@@ -964,17 +964,17 @@ class TestSla:
     """The SLA clocks derived from the history, with targets 30 min / 1 h / 4 h for all."""
 
     def new(self) -> tuple[Ticket, ManualClock]:
-        return new_ticket(sla=uniform_targets())
+        return new_ticket(sla_policy=uniform_targets())
 
     def test_no_priority_no_clocks(self) -> None:
         """A ticket without a priority has no SLA clocks."""
         ticket, _ = new_ticket(impact=None)
-        assert ticket.sla() is None
+        assert ticket.sla_clocks() is None
 
     def test_a_new_ticket_has_three_running_clocks(self) -> None:
         """All three clocks start when the ticket is logged and run to their targets."""
         ticket, _ = self.new()
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         assert (START + 30 * MINUTE, START + HOUR, START + 4 * HOUR) == (
             clocks.first_response.due(),
@@ -988,7 +988,7 @@ class TestSla:
         ticket, clock = self.new()
         clock.advance(10 * MINUTE)
         ticket.open()
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         assert START + 10 * MINUTE == clocks.first_response.stopped_at
         assert (True, True) == (clocks.update.running, clocks.resolution.running)
@@ -1000,7 +1000,7 @@ class TestSla:
         ticket.note("We are looking at it", by="Bill", kind=NoteKind.SHARED)
         clock.advance(15 * MINUTE)
         ticket.open()
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         assert START + 5 * MINUTE == clocks.first_response.stopped_at
 
@@ -1009,7 +1009,7 @@ class TestSla:
         ticket, clock = self.new()
         clock.advance(5 * MINUTE)
         ticket.note("Looked at the spooler log", by="Bill")
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         assert (True, START) == (clocks.first_response.running, clocks.update.started_at)
 
@@ -1020,7 +1020,7 @@ class TestSla:
         ticket.open()
         clock.set(START + 30 * MINUTE)
         ticket.pend("the caller's reply")
-        pending = ticket.sla()
+        pending = ticket.sla_clocks()
         assert pending is not None
         assert (True, True, True) == (
             pending.first_response.stopped,
@@ -1030,7 +1030,7 @@ class TestSla:
         assert (None, None) == (pending.update.due(), pending.resolution.due())
         clock.advance(2 * HOUR)
         ticket.resume()
-        resumed = ticket.sla()
+        resumed = ticket.sla_clocks()
         assert resumed is not None
         assert (START + 3 * HOUR, START + 6 * HOUR) == (
             resumed.update.due(),
@@ -1046,7 +1046,7 @@ class TestSla:
         ticket.note("The technician is on the way", by="Bill", kind=NoteKind.SHARED)
         clock.advance(10 * MINUTE)
         ticket.note("Ordered a roller", by="Bill")
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         assert (START + 40 * MINUTE, START + 100 * MINUTE) == (
             clocks.update.started_at,
@@ -1060,7 +1060,7 @@ class TestSla:
         ticket.open()
         clock.set(START + 2 * HOUR)
         ticket.resolve("Replaced the roller")
-        resolved = ticket.sla()
+        resolved = ticket.sla_clocks()
         assert resolved is not None
         assert (START + 2 * HOUR, True) == (
             resolved.resolution.stopped_at,
@@ -1068,7 +1068,7 @@ class TestSla:
         )
         clock.advance(HOUR)
         ticket.reopen("It jams again")
-        reopened = ticket.sla()
+        reopened = ticket.sla_clocks()
         assert reopened is not None
         assert (True, True) == (reopened.resolution.running, reopened.update.running)
         # The hour it stayed resolved does not count against the 4 h target.
@@ -1086,7 +1086,7 @@ class TestSla:
         ticket.escalate(escalation())
         clock.set(START + 90 * MINUTE)
         ticket.dispatch(work_order())
-        clocks = ticket.sla()
+        clocks = ticket.sla_clocks()
         assert clocks is not None
         assert START + 90 * MINUTE == clocks.resolution.stopped_at
 
@@ -1096,10 +1096,10 @@ class TestSla:
         fast = ServiceTarget(15 * MINUTE, 30 * MINUTE, timedelta(hours=2))
         targets = dict.fromkeys(Priority, slow)
         targets[Priority.P1] = fast
-        ticket, _ = new_ticket(sla=SlaPolicy(targets=targets))
-        before = ticket.sla()
+        ticket, _ = new_ticket(sla_policy=SlaPolicy(targets=targets))
+        before = ticket.sla_clocks()
         ticket.update(impact="high")
-        after = ticket.sla()
+        after = ticket.sla_clocks()
         assert before is not None
         assert after is not None
         assert (START + 8 * HOUR, START + 2 * HOUR) == (

@@ -23,7 +23,7 @@ from typing import Literal, Protocol
 
 import attrs
 
-from callflow._casework import CaseWork
+from callflow._casework import CaseWork, Effect, callback_after, update_due
 from callflow.book import TicketBook
 from callflow.clock import Clock, check_aware, check_clock, read_clock, utc_now
 from callflow.errors import (
@@ -51,7 +51,7 @@ from callflow.measures import CallMeasures, Outcome, count_rings, measure
 from callflow.messages import PhoneMessage, check_message
 from callflow.notes import NoteTopic
 from callflow.people import Agent, Caller
-from callflow.promises import Promise, PromiseKind, PromiseLedger
+from callflow.promises import Promise, PromiseLedger
 from callflow.records import NOTHING, EventRecord, Finding, RuleBreach
 from callflow.screening import Screening, screening_of
 from callflow.stages import PROCEDURE, Stage
@@ -100,12 +100,12 @@ def _check_promises(value: object) -> None:
 class _Line(Protocol):
     """The desk a call's line belongs to: it judges and watches the call's events (CF507)."""
 
-    def departures(
+    def _departures(
         self, call: "Call", event: str, out_of_turn: str | None = None
     ) -> tuple[RuleBreach, ...]:
         """What ``event`` on ``call`` departs from, given the desk's other calls."""
 
-    def recorded(self, call: "Call", event: str) -> None:
+    def _recorded(self, call: "Call", event: str) -> None:
         """``event`` was recorded on ``call``."""
 
 
@@ -217,7 +217,7 @@ class Call(CaseWork):
         if rings is not None:
             check_positive_int("rings", rings)
         line = self._line_departures("answer")
-        index = self._fire("answer", {"rings": rings}, breaches=line, look=_keep_line(line))
+        index = self._fire("answer", {"rings": rings}, breaches=line, effect=_keep_line(line))
         if self._history[index].from_stage is not Stage.RINGING:
             return  # a repeated answer (audit mode): CF101 judged the first one
         if rings is None:
@@ -244,14 +244,16 @@ class Call(CaseWork):
         statements are added to the ticket as notes.
         """
         problem = check_optional_text("problem", problem)
-        index = self._fire("listen", {"problem": problem}, look=self._open_case)
+        opened: list[Ticket] = []
+        effect = self._listen_effect(problem, opened)
+        index = self._fire("listen", {"problem": problem}, effect=effect)
         if problem is not None:
             self._problem = problem
-        opened = self._history[index].observed.get("ticket")
-        if isinstance(opened, str):
-            self._ticket_number = opened
-        if self._replaying is None:
-            self._ticket = self._write_problem(problem)
+        number = self._history[index].observed.get("ticket")
+        if isinstance(number, str):
+            self._ticket_number = number
+        if opened:
+            self._ticket = opened[0]
 
     def follow_up(self, ticket: str, *, notes_read: bool = True) -> None:
         """Take up an existing ticket: GREETING -> IMPLEMENT_OR_ASSIGN (needs a verified caller).
@@ -279,19 +281,12 @@ class Call(CaseWork):
                 ),
             )
         found: list[Ticket] = []
-
-        def take_up(at: datetime) -> Mapping[str, object]:
-            ticket_found = self._find_ticket(ticket)
-            if ticket_found is not None:
-                found.append(ticket_found)
-            return NOTHING
-
         payload = {"ticket": ticket, "notes_read": notes_read}
-        self._fire("follow_up", payload, breaches=breaches, look=take_up)
+        effect = self._follow_up_effect(ticket, found)
+        self._fire("follow_up", payload, breaches=breaches, effect=effect)
         self._follow_up_of = self._ticket_number = ticket
         if found:
             self._ticket = found[0]
-            found[0].link_call(self._call_id, follow_up=True, by=self._agent.name)
 
     def troubleshoot(self, step: str | None = None, *, result: str | None = None) -> None:
         """Work on the problem, recording what was tried and what it showed: -> TROUBLESHOOTING.
@@ -303,44 +298,52 @@ class Call(CaseWork):
         step = check_optional_text("step", step)
         result = check_optional_text("result", result)
         came_from = self._stage
-        self._fire("troubleshoot", {"step": step, "result": result})
-        if came_from is Stage.IMPLEMENT_OR_ASSIGN:
-            self._fix = None
-        ticket = self._live_ticket()
-        if ticket is not None:
+
+        def write(ticket: Ticket) -> None:
             if ticket.status is TicketStatus.RESOLVED:
                 ticket.reopen(step or "the fix did not hold", by=self._agent.name)
             self._write(ticket, step, NoteTopic.TRIED)
             self._write(ticket, result, NoteTopic.RESULT)
 
+        payload = {"step": step, "result": result}
+        self._fire("troubleshoot", payload, effect=self._ticket_effect(write))
+        if came_from is Stage.IMPLEMENT_OR_ASSIGN:
+            self._fix = None
+
     def diagnose(self, label: str | None = None) -> None:
         """Label the problem: -> DIAGNOSIS. Without a label the agent is still unsure."""
         label = check_optional_text("label", label)
-        self._fire("diagnose", {"label": label})
+
+        def write(ticket: Ticket) -> None:
+            ticket.update(diagnosis=label, by=self._agent.name)
+
+        effect = None if label is None else self._ticket_effect(write)
+        self._fire("diagnose", {"label": label}, effect=effect)
         if label is not None:
             self._diagnosis = label
-            ticket = self._live_ticket()
-            if ticket is not None:
-                ticket.update(diagnosis=label, by=self._agent.name)
 
     def propose(self, plan: str) -> None:
         """Tell the caller what the problem is and how it will be fixed: -> RESOLUTION."""
-        self._fire("propose", {"plan": check_text("plan", plan)})
-        self._plan = plan
-        ticket = self._live_ticket()
-        if ticket is not None:
+        check_text("plan", plan)
+
+        def write(ticket: Ticket) -> None:
             self._write(ticket, plan, NoteTopic.NEXT_STEP)
+
+        self._fire("propose", {"plan": plan}, effect=self._ticket_effect(write))
+        self._plan = plan
 
     def implement(self, action: str) -> None:
         """Fix the problem now: -> IMPLEMENT_OR_ASSIGN."""
-        self._fire("implement", {"action": check_text("action", action)})
-        self._fix = action
-        ticket = self._live_ticket()
-        if ticket is not None:
+        check_text("action", action)
+
+        def write(ticket: Ticket) -> None:
             if ticket.status in (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ESCALATED):
                 ticket.resolve(action, by=self._agent.name)
             else:
                 self._write(ticket, action, NoteTopic.RESOLUTION)
+
+        self._fire("implement", {"action": action}, effect=self._ticket_effect(write))
+        self._fix = action
 
     def assign(self, escalation: Escalation) -> None:
         """Hand the problem to another team, tier, vendor or management: -> IMPLEMENT_OR_ASSIGN.
@@ -356,7 +359,9 @@ class Call(CaseWork):
         status update (CF607).
 
         Raises:
-            ValidationError: for an escalation naming another ticket than the call's.
+            ValidationError: for an escalation naming another ticket than the call's,
+                or a timeframe already past (or past :data:`~callflow.clock.LATEST`)
+                when it is given.
         """
         if not isinstance(escalation, Escalation):
             raise ValidationError("escalation", escalation, "must be an Escalation")
@@ -383,13 +388,14 @@ class Call(CaseWork):
                     "kind",
                 )
             )
-        index = self._fire(
-            "assign", {"escalation": escalation}, breaches=breaches, look=self._ticket_observation
+        self._fire(
+            "assign",
+            {"escalation": escalation},
+            breaches=breaches,
+            check=lambda at: update_due(escalation, at),
+            effect=self._escalation_effect(escalation, complete=not owed),
         )
         self._escalation = escalation
-        ticket = self._live_ticket()
-        if ticket is not None:
-            self._escalate(ticket, escalation, self._history[index], complete=not owed)
 
     def request_manager(self, reason: str) -> None:
         """The caller asks for a manager: recorded as a hierarchical escalation request (CF605).
@@ -418,9 +424,10 @@ class Call(CaseWork):
 
     def hang_up(self, *, by: Party = "caller") -> None:
         """End the call: GOODBYE -> ENDED. The caller should hang up first (CF706)."""
-        if by not in ("caller", "agent"):
+        given: object = by  # checked, not trusted: a str first, so no foreign __eq__ runs
+        if type(given) is not str or given not in ("caller", "agent"):
             raise ValidationError("by", by, "must be 'caller' or 'agent'")
-        index = self._fire("hang_up", {"by": by}, look=self._case_observation)
+        index = self._fire("hang_up", {"by": by}, effect=self._case_effect())
         if self._history[index].observed.get("case") is False:
             self._note(
                 "CF905",
@@ -524,7 +531,7 @@ class Call(CaseWork):
         payload = {"thanked": thanked, "apologised": apologised, "out_of_turn": out_of_turn}
         line = self._line_departures("resume", out_of_turn)
         breaches = resume_breaches(thanked=thanked, apologised=apologised) + line
-        self._fire("resume", payload, breaches=breaches, look=_keep_line(line))
+        self._fire("resume", payload, breaches=breaches, effect=_keep_line(line))
         self._on_hold, self._hold_contact = False, None
 
     def transfer(
@@ -586,7 +593,8 @@ class Call(CaseWork):
             "take_message",
             {"message": message},
             breaches=breaches,
-            look=lambda at: self._promise_callback(message, at),
+            check=lambda at: callback_after(message, at),
+            effect=self._callback_effect(message),
         )
         self._finish(Outcome.MESSAGE_TAKEN)
 
@@ -598,14 +606,18 @@ class Call(CaseWork):
     # -- queries ---------------------------------------------------------------
 
     def allowed_events(self) -> tuple[str, ...]:
-        """The events the call accepts now, its guards included."""
+        """The events the call accepts now: its guards and, on a desk, the desk's say included."""
         if self._stage.is_final:
             return ()
-        return tuple(
+        allowed = tuple(
             row.event
             for row in PROCEDURE.outgoing(self._stage)
             if all(guard.check(self) for guard in row.guards)
         )
+        line = self._line
+        if line is None or self._mode is not Mode.STRICT:
+            return allowed
+        return tuple(event for event in allowed if not line._departures(self, event))
 
     def escalation_advice(
         self,
@@ -719,17 +731,25 @@ class Call(CaseWork):
         payload: Mapping[str, object],
         *,
         breaches: Sequence[RuleBreach] = (),
-        look: Callable[[datetime], Mapping[str, object]] | None = None,
+        check: Callable[[datetime], object] | None = None,
+        effect: Effect | None = None,
     ) -> int:
-        """Check ``event`` against the procedure, then record it; return its index.
+        """Judge ``event``, then do what it does outside the call, then record it; return its index.
 
-        ``breaches`` are departures the event method found in the event's own
-        data (an incomplete escalation...): refused after the table's checks in
-        strict mode, findings in audit mode. ``look`` looks outside the call
-        (the ticket book) once the event is known to be accepted, so that a
-        refused event touches nothing; what it returns is kept in the record's
-        ``observed`` data (and read back from there in a replay); it is given
-        the event's time.
+        Everything that can refuse the event runs before anything is written:
+        the table and its guards; ``breaches``, departures the event method
+        found in the event's own data (an incomplete escalation...), refused
+        in strict mode and findings in audit mode; the clock; and ``check``,
+        which judges the event's data against its time (a timeframe already
+        past) and raises to refuse it.
+
+        Then ``effect`` does what the event does outside the call: it looks
+        things up (the ticket book) and writes (the ticket, the book, the
+        promise ledger). It is all or nothing: it raises having changed
+        nothing, or returns what it looked up, which is kept in the record's
+        ``observed`` data. In a replay it is not run (everything was written
+        already) and the record's own ``observed`` data stands in for it.
+        Only then is the call itself changed, which cannot fail.
         """
         stage = self._stage
         if stage.is_final:
@@ -770,7 +790,13 @@ class Call(CaseWork):
                 )
             departures += [(breach.rule, breach.message) for breach in breaches]
         at = self._now()
-        observed = NOTHING if look is None else self._observe(look, at)
+        if check is not None:
+            check(at)
+        if self._replaying is not None:
+            observed = self._replaying
+        else:
+            observed = NOTHING if effect is None else effect(at)
+        # Nothing below can fail: the call changes only once the event is sure to be kept.
         if dest is not stage:
             PROCEDURE.move(self, dest)
         index = len(self._history)
@@ -784,7 +810,7 @@ class Call(CaseWork):
         if self._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
             self._judge_silence(index)
         if self._line is not None:
-            self._line.recorded(self, event)
+            self._line._recorded(self, event)
         return index
 
     def _judge_silence(self, index: int) -> None:
@@ -807,28 +833,7 @@ class Call(CaseWork):
         if self._replaying is not None:
             said = self._replaying.get("line", ())
             return said if isinstance(said, tuple) else ()
-        return () if self._line is None else self._line.departures(self, event, out_of_turn)
-
-    def _promise_callback(self, message: PhoneMessage, at: datetime) -> Mapping[str, object]:
-        """A message's callback window becomes a promise in the call's ledger (CF607)."""
-        window, ledger = message.callback, self._promises
-        if window is None or ledger is None:
-            return NOTHING
-        if window.end < at:
-            raise ValidationError(
-                "message.callback", window, f"ends before the message was taken, {at.isoformat()}"
-            )
-        to = message.caller_name or message.phone or "the caller"
-        for_whom = message.for_whom or "the person asked for"
-        promise = ledger.promise(
-            PromiseKind.CALLBACK,
-            to,
-            f"a callback from {for_whom}",
-            made_at=at,
-            due=window.end,
-            made_by=self._agent.name,
-        )
-        return {"promise": promise.id}
+        return () if self._line is None else self._line._departures(self, event, out_of_turn)
 
     def _note(self, rule: str, message: str, index: int) -> None:
         record = self._history[index]
@@ -839,14 +844,6 @@ class Call(CaseWork):
 
     def _finish(self, outcome: Outcome) -> None:
         self._outcome, self._on_hold, self._hold_contact = outcome, False, None
-
-    # -- the call's ticket -------------------------------------------------------
-
-    def _observe(
-        self, look: Callable[[datetime], Mapping[str, object]], at: datetime
-    ) -> Mapping[str, object]:
-        """What the event sees outside the call: looked up live, read back in a replay."""
-        return look(at) if self._replaying is None else self._replaying
 
     # -- state -----------------------------------------------------------------
 
@@ -1054,9 +1051,7 @@ class Call(CaseWork):
         return self._outcome
 
 
-def _keep_line(
-    line: tuple[RuleBreach, ...],
-) -> Callable[[datetime], Mapping[str, object]] | None:
+def _keep_line(line: tuple[RuleBreach, ...]) -> Effect | None:
     """Keep what the desk said of an event in its record, for a replay without the desk."""
     if not line:
         return None  # the common case: nothing to keep, nothing to call

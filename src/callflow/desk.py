@@ -27,8 +27,9 @@ are refused in strict mode and CF507 findings on the call in audit mode.
 >>> desk.pick_up(second, thanked=True)
 Traceback (most recent call last):
 ...
-callflow.errors.InvalidTransitionError: event 'resume' refused in stage GREETING: call 'L1' \
-was held before this one: take it back first, or say why (CF507); allowed now: ...
+callflow.errors.InvalidTransitionError: event 'pick_up' refused in stage GREETING: call 'L1' \
+has been on hold longer: pick it up first, or say why this one comes first (why=) (CF507); \
+allowed now: identify, screen, take_message, check_in, request_manager, transfer, abandon
 >>> desk.pick_up(first, thanked=True)
 >>> desk.talking == (first,)
 True
@@ -37,7 +38,7 @@ True
 from callflow.book import TicketBook
 from callflow.call import Call, Mode
 from callflow.clock import Clock, utc_now
-from callflow.errors import NoFreeLineError, ValidationError
+from callflow.errors import InvalidTransitionError, NoFreeLineError, ValidationError
 from callflow.people import Agent
 from callflow.promises import PromiseLedger
 from callflow.records import RuleBreach
@@ -133,11 +134,18 @@ class Desk:
             why: why this call is taken back before one held earlier (CF507).
         """
         self._check_mine(call)
+        if call.mode is Mode.STRICT and call.on_hold:
+            out_of_turn = self._departures(call, "resume", why)
+            if out_of_turn:
+                reason = out_of_turn[0].message.replace("(out_of_turn=)", "(why=)")
+                raise InvalidTransitionError(
+                    "pick_up", call.stage, call.allowed_events(), "CF507", reason=reason
+                )
         call.resume(thanked=thanked, apologised=apologised, out_of_turn=why)
 
     # -- what the desk's calls ask of it -----------------------------------------
 
-    def departures(
+    def _departures(
         self, call: Call, event: str, out_of_turn: str | None = None
     ) -> tuple[RuleBreach, ...]:
         """CF507: what ``event`` on ``call`` departs from, given the desk's other calls.
@@ -159,12 +167,13 @@ class Desk:
         first_held = waiting[0] if waiting else call
         if event == "resume" and out_of_turn is None and first_held is not call and call in waiting:
             message = (
-                f"call {_name(waiting[0])} was held before this one: take it back first, or say why"
+                f"call {_name(waiting[0])} has been on hold longer: pick it up first,"
+                " or say why this one comes first (out_of_turn=)"
             )
             return (RuleBreach("CF507", message, "out_of_turn"),)
         return ()
 
-    def recorded(self, call: Call, event: str) -> None:
+    def _recorded(self, call: Call, event: str) -> None:
         """Keep the held order and the lines up to date after ``event`` on ``call``."""
         if call.stage.is_final:
             self._calls = [other for other in self._calls if other is not call]

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from callflow.clock import check_aware
+from callflow.clock import check_aware, shift
 from callflow.errors import NotFoundError, ValidationError
 from callflow.records import RuleBreach
 from callflow.validators import (
@@ -161,11 +161,16 @@ class PromiseLedger:
         if isinstance(due, timedelta):
             if due < timedelta():
                 raise ValidationError("due", due, "must not be a negative duration")
-            due = made_at + due
+            due = shift("due", made_at, due)
         number = f"P{len(self._promises) + 1}"
         promise = Promise(number, kind, to, what, made_at, due, made_by=made_by, ticket=ticket)
         self._promises[number] = promise
         return promise
+
+    def _forget_after(self, count: int) -> None:
+        """Forget the promises made after the first ``count`` (a refused ticket event's undo)."""
+        while len(self._promises) > count:
+            self._promises.popitem()  # the latest made: ids are in the order made
 
     def get(self, promise_id: str) -> Promise:
         """The promise with id ``promise_id``.

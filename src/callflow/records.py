@@ -1,11 +1,25 @@
-"""What a call keeps: its event records and its findings."""
+"""What a call keeps: its event records and its findings.
+
+These are values a user may also build by hand (a recorded call to replay,
+findings of their own), so each checks its fields like any public entry point:
+
+>>> from datetime import datetime
+>>> EventRecord("answer", Stage.RINGING, Stage.GREETING, datetime(2026, 3, 2, 9, 0))
+Traceback (most recent call last):
+...
+callflow.errors.ValidationError: 'at' must be a timezone-aware datetime \
+(got datetime.datetime(2026, 3, 2, 9, 0))
+"""
 
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
+from callflow.clock import check_aware
+from callflow.errors import ValidationError
 from callflow.stages import Stage
 
 __all__ = ["NOTHING", "EventRecord", "Finding", "RuleBreach"]
@@ -14,10 +28,38 @@ NOTHING: Mapping[str, object] = MappingProxyType({})
 """The one empty, read-only mapping that records without payload or observations share."""
 
 
-def _frozen_payload(payload: Mapping[str, object]) -> Mapping[str, object]:
-    if not payload:
-        return NOTHING  # most events carry nothing: share one empty mapping
-    return payload if isinstance(payload, MappingProxyType) else MappingProxyType(dict(payload))
+def _frozen(field: str, data: object) -> Mapping[str, object]:
+    """``data`` as a read-only mapping keyed by text; a call's own payloads pass as they are."""
+    if type(data) is MappingProxyType:
+        return data if data else NOTHING  # most events carry nothing: share one empty mapping
+    if not isinstance(data, Mapping):
+        raise ValidationError(field, data, "must be a mapping of names to values")
+    for key in data:
+        if type(key) is not str:
+            raise ValidationError(field, data, f"must be keyed by names, as text (not {key!r})")
+    return MappingProxyType(dict(data)) if data else NOTHING
+
+
+def _payload(data: object) -> Mapping[str, object]:
+    return _frozen("payload", data)
+
+
+def _observed(data: object) -> Mapping[str, object]:
+    return _frozen("observed", data)
+
+
+def _name(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value:
+        raise ValidationError(attribute.name, value, "must be a name, as non-empty text")
+
+
+def _stage(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not Stage:
+        raise ValidationError(attribute.name, value, "must be a Stage")
+
+
+def _at(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    check_aware("at", value)
 
 
 @attrs.frozen
@@ -35,18 +77,29 @@ class EventRecord:
             (the ticket it opened, the quality findings of its ticket...);
             replaying reads these instead of looking again, so a replayed
             call ends exactly as the original did even without its ticket book.
+
+    A record a call makes always passes these checks; one built by hand is
+    checked again, as a whole history, by :meth:`callflow.Call.replay`.
     """
 
-    event: str
-    from_stage: Stage
-    to_stage: Stage
-    at: datetime
-    payload: Mapping[str, object] = attrs.field(
-        default=NOTHING, converter=_frozen_payload, hash=False
-    )
+    event: str = attrs.field(validator=_name)
+    from_stage: Stage = attrs.field(validator=_stage)
+    to_stage: Stage = attrs.field(validator=_stage)
+    at: datetime = attrs.field(validator=_at)
+    payload: Mapping[str, object] = attrs.field(default=NOTHING, converter=_payload, hash=False)
     observed: Mapping[str, object] = attrs.field(
-        default=NOTHING, converter=_frozen_payload, hash=False, kw_only=True
+        default=NOTHING, converter=_observed, hash=False, kw_only=True
     )
+
+
+def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value.strip():
+        raise ValidationError(attribute.name, value, "must be non-empty text")
+
+
+def _index(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise ValidationError(attribute.name, value, "must be an index: a whole number, 0 or more")
 
 
 @attrs.frozen
@@ -61,11 +114,16 @@ class Finding:
         stage: the stage the call was in when the event came.
     """
 
-    rule: str
-    message: str
-    event_index: int
-    event: str
-    stage: Stage
+    rule: str = attrs.field(validator=_text)
+    message: str = attrs.field(validator=_text)
+    event_index: int = attrs.field(validator=_index)
+    event: str = attrs.field(validator=_name)
+    stage: Stage = attrs.field(validator=_stage)
+
+
+def _optional_text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
 
 
 @attrs.frozen
@@ -82,6 +140,6 @@ class RuleBreach:
         field: the field of the object the breach is about, when it is one field.
     """
 
-    rule: str
-    message: str
-    field: str | None = None
+    rule: str = attrs.field(validator=_text)
+    message: str = attrs.field(validator=_text)
+    field: str | None = attrs.field(default=None, validator=_optional_text)

@@ -33,7 +33,8 @@ link_call, promise, keep_promise
 <TicketStatus.RESOLVED: 'resolved'>
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final, TypeVar
@@ -152,7 +153,7 @@ class Ticket:
         impact: how many people / how much of the business it affects.
         urgency: how soon it hurts.
         matrix: turns impact and urgency into a :class:`~callflow.priority.Priority`.
-        sla: the targets per priority and the calendar the clocks run on.
+        sla_policy: the targets per priority and the calendar the SLA clocks run on.
         lifecycle: the status table (default :data:`~callflow.lifecycle.LIFECYCLE`).
         clock: where the ticket gets the time (default: UTC now).
         created_by: who logged it.
@@ -178,8 +179,8 @@ class Ticket:
     _matrix: PriorityMatrix = attrs.field(
         default=DEFAULT_MATRIX, validator=instance_of(PriorityMatrix), kw_only=True, alias="matrix"
     )
-    _sla: SlaPolicy = attrs.field(
-        default=_DEFAULT_SLA, validator=instance_of(SlaPolicy), kw_only=True, alias="sla"
+    _sla_policy: SlaPolicy = attrs.field(
+        default=_DEFAULT_SLA, validator=instance_of(SlaPolicy), kw_only=True, alias="sla_policy"
     )
     _lifecycle: TransitionTable[TicketStatus, Attempt] = attrs.field(
         default=LIFECYCLE, validator=_table, kw_only=True, alias="lifecycle"
@@ -257,7 +258,10 @@ class Ticket:
             findings: the quality findings that are the reason (see
                 :func:`~callflow.quality.check_ticket`); at least one.
         """
-        breaches = tuple(findings)
+        given: object = findings  # checked, not trusted
+        if isinstance(given, str) or not isinstance(given, Collection):
+            raise ValidationError("findings", given, "must be a collection of RuleBreach")
+        breaches = tuple(given)
         for index, breach in enumerate(breaches):
             if not isinstance(breach, RuleBreach):
                 raise ValidationError(f"findings[{index}]", breach, "must be a RuleBreach")
@@ -395,12 +399,12 @@ class Ticket:
         Raises:
             TicketTransitionError: when the lifecycle does not allow ``event`` now.
         """
-        row = self._lifecycle.transition(self._status, event)
+        row = self._lifecycle.transition(self._status, check_text("event", event))
         if row is None:
             raise TicketTransitionError(event, self._status, self.allowed_events())
         return tuple(guard.requirement for guard in row.guards)
 
-    def sla(self) -> TicketClocks | None:
+    def sla_clocks(self) -> TicketClocks | None:
         """The ticket's SLA clocks, derived from its history; ``None`` without a priority.
 
         The clocks start when the ticket was created, with the targets of its
@@ -413,7 +417,7 @@ class Ticket:
         if priority is None:
             return None
         created = self._history[0].at
-        clocks = self._sla.start_clocks(priority, created)
+        clocks = self._sla_policy.start_clocks(priority, created)
         responded = False
         for record in self._history[1:]:
             at = record.at
@@ -442,6 +446,30 @@ class Ticket:
         return self._promises.overdue(self._at_or_now(now))
 
     # -- internals -------------------------------------------------------------
+
+    @contextmanager
+    def _all_or_nothing(self) -> Iterator[None]:
+        """Events sent inside count as one: if one is refused, those before it are undone.
+
+        A call's event can write several things into its ticket (reopen it,
+        note what was tried and what it showed); the call uses this so that a
+        refusal halfway (someone closed the ticket meanwhile) leaves the ticket
+        as it was. Fields are set back, the lists only grow so they are cut
+        back, and promises made inside are forgotten: O(1), whatever the
+        ticket's size.
+        """
+        values = [getattr(self, name) for name in _SETTABLE]
+        sizes = [len(getattr(self, name)) for name in _GROWING]
+        promises = len(self._promises)
+        try:
+            yield
+        except BaseException:
+            for name, value in zip(_SETTABLE, values, strict=True):
+                setattr(self, name, value)
+            for name, size in zip(_GROWING, sizes, strict=True):
+                del getattr(self, name)[size:]
+            self._promises._forget_after(promises)
+            raise
 
     def _fire(
         self,
@@ -603,7 +631,7 @@ class Ticket:
     @property
     def sla_policy(self) -> SlaPolicy:
         """The targets and calendar its clocks use."""
-        return self._sla
+        return self._sla_policy
 
     @property
     def lifecycle(self) -> TransitionTable[TicketStatus, Attempt]:
@@ -614,6 +642,14 @@ class Ticket:
     def clock(self) -> Clock:
         """Where it gets the time."""
         return self._clock
+
+
+# What an event can change (see Ticket._all_or_nothing): fields it sets, lists it appends to.
+_SETTABLE = (
+    "_status", "_diagnosis", "_resolution", "_waiting_on", "_description", "_category",
+    "_asset_tag", "_impact", "_urgency",
+)  # fmt: skip
+_GROWING = ("_notes", "_calls", "_work_orders", "_escalations", "_returns", "_history")
 
 
 def _shared(record: TicketRecord) -> bool:

@@ -66,7 +66,7 @@ def _ticket_lines(ticket: Ticket, now: datetime) -> list[str]:
         f" {len(ticket.notes)} notes, quality findings: {len(breaches) or 'none'}",
         *(f"  {b.rule}  {b.message}" for b in breaches),
     ]
-    clocks = ticket.sla()
+    clocks = ticket.sla_clocks()
     if clocks is not None:
         for reading in clocks.readings(now):
             lines.append(
