@@ -392,7 +392,7 @@ class TestReplayErrors:
         )
         with pytest.raises(ValidationError) as caught:
             Call.replay([doctored])
-        assert ("agent", "Bill") == (caught.value.field, caught.value.value)
+        assert ("history[0].payload.agent", "Bill") == (caught.value.field, caught.value.value)
 
     def test_unknown_event_is_refused(self) -> None:
         """A record naming an event the procedure does not have is a ValidationError."""
@@ -400,7 +400,7 @@ class TestReplayErrors:
         bogus = EventRecord("dance", Stage.RINGING, Stage.RINGING, START, {})
         with pytest.raises(ValidationError) as caught:
             Call.replay([*call.history, bogus])
-        assert "history[1]" == caught.value.field
+        assert ("history[1].event", "dance") == (caught.value.field, caught.value.value)
 
     def test_payload_that_does_not_fit_is_refused(self) -> None:
         """A payload with an unknown argument is a ValidationError, not a TypeError."""

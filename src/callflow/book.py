@@ -25,28 +25,31 @@ Traceback (most recent call last):
 callflow.errors.NotFoundError: no ticket 'T-404'
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
-from callflow.clock import check_aware
+from callflow.clock import EARLIEST, check_aware
 from callflow.errors import AccessDeniedError, NotFoundError, ValidationError
 from callflow.people import Caller
 from callflow.promises import Promise
 from callflow.records import RuleBreach
 from callflow.ticket import Ticket
-from callflow.validators import check_text, duration, positive_int
+from callflow.validators import check_optional_text, check_text, duration, positive_int
 from callflow.workorders import WorkOrder
+
+if TYPE_CHECKING:
+    from callflow.call import Call
 
 __all__ = [
     "Account",
     "MemoryTicketBook",
     "RepeatFailurePolicy",
     "TicketBook",
-    "VerifiedParty",
     "account",
+    "check_book",
     "earlier_tickets",
     "open_ticket",
     "repeat_failure",
@@ -142,13 +145,50 @@ class MemoryTicketBook:
         return tuple(sorted(chosen, key=lambda ticket: ticket.created_at))
 
 
+def check_book(field: str, value: object) -> TicketBook:
+    """Return ``value`` if it is a :class:`TicketBook` (it has the protocol's five methods)."""
+    if not isinstance(value, TicketBook):
+        raise ValidationError(field, value, "must be a TicketBook (see callflow.MemoryTicketBook)")
+    return value
+
+
+def _owned(
+    book_method: str, found: object, belongs: Callable[[Ticket], bool]
+) -> tuple[Ticket, ...]:
+    """What a book returned, checked to be tickets, keeping only those that ``belong``.
+
+    A custom book may return a wider selection than it was asked for (every
+    ticket, say): filtering again here means no one is shown another caller's
+    records, whatever the book does.
+    """
+    if isinstance(found, str | bytes) or not isinstance(found, Iterable):
+        raise ValidationError(book_method, found, "must return a sequence of tickets")
+    tickets = tuple(found)
+    for ticket in tickets:
+        if not isinstance(ticket, Ticket):
+            raise ValidationError(book_method, ticket, "must return tickets only")
+    return tuple(ticket for ticket in tickets if belongs(ticket))
+
+
+def _caller_tickets(book: TicketBook, user_id: str) -> tuple[Ticket, ...]:
+    found = book.tickets_of_caller(user_id)
+    return _owned("book.tickets_of_caller()", found, lambda t: t.caller.user_id == user_id)
+
+
+def _unit_tickets(book: TicketBook, asset_tag: str) -> tuple[Ticket, ...]:
+    found = book.tickets_of_unit(asset_tag)
+    return _owned("book.tickets_of_unit()", found, lambda t: t.asset_tag == asset_tag)
+
+
 def open_ticket(book: TicketBook, caller: Caller, **fields: Any) -> Ticket:
     """Log a new ticket for ``caller`` under the book's next number and keep it.
 
     ``fields`` are :class:`~callflow.ticket.Ticket`'s keyword arguments
     (``description``, ``category``, ``clock``...).
     """
-    ticket = Ticket(book.new_number(), caller, **fields)
+    check_book("book", book)
+    number = check_text("book.new_number()", book.new_number())
+    ticket = Ticket(number, caller, **fields)
     book.add(ticket)
     return ticket
 
@@ -166,12 +206,20 @@ def earlier_tickets(
         user_id: the caller's user / employee ID.
         asset_tag: the unit's asset tag.
         before: a ticket to leave out, with everything logged after it.
+
+    Only tickets of that caller or that unit are returned, whatever the book
+    returns (a custom book's wider selection is filtered out).
     """
+    check_book("book", book)
+    check_optional_text("user_id", user_id)
+    check_optional_text("asset_tag", asset_tag)
+    if before is not None and not isinstance(before, Ticket):
+        raise ValidationError("before", before, "must be a Ticket or None")
     found: dict[str, Ticket] = {}
     if user_id is not None:
-        found.update((t.number, t) for t in book.tickets_of_caller(user_id))
+        found.update((t.number, t) for t in _caller_tickets(book, user_id))
     if asset_tag is not None:
-        found.update((t.number, t) for t in book.tickets_of_unit(asset_tag))
+        found.update((t.number, t) for t in _unit_tickets(book, asset_tag))
     if before is not None:
         found.pop(before.number, None)
         found = {n: t for n, t in found.items() if t.created_at <= before.created_at}
@@ -201,16 +249,22 @@ def repeat_failure(
     (case-insensitive) logged within ``policy.window`` before ``ticket``,
     ``ticket`` included. Returns the CF404 breach, or ``None``.
     """
-    policy = policy or RepeatFailurePolicy()
+    check_book("book", book)
+    if not isinstance(ticket, Ticket):
+        raise ValidationError("ticket", ticket, "must be a Ticket")
+    policy = RepeatFailurePolicy() if policy is None else policy
+    if not isinstance(policy, RepeatFailurePolicy):
+        raise ValidationError("policy", policy, "must be a RepeatFailurePolicy or None")
     if ticket.asset_tag is None or ticket.category is None:
         return None
     category = ticket.category.casefold()
-    since = ticket.created_at - policy.window
+    # A window reaching before the earliest time callflow keeps counts from there.
+    created = ticket.created_at
+    since = created - policy.window if policy.window < created - EARLIEST else EARLIEST
     same = [
         other
-        for other in book.tickets_of_unit(ticket.asset_tag)
-        if other.asset_tag == ticket.asset_tag  # a custom book's wider selection must not count
-        and other.category is not None
+        for other in _unit_tickets(book, ticket.asset_tag)
+        if other.category is not None
         and other.category.casefold() == category
         and since <= other.created_at <= ticket.created_at
     ]
@@ -236,15 +290,6 @@ def _span(window: timedelta) -> str:
     return str(window)
 
 
-class VerifiedParty(Protocol):
-    """What :func:`account` reads from a call: who the caller is and whether that was verified."""
-
-    @property
-    def caller(self) -> Caller | None: ...
-    @property
-    def caller_verified(self) -> bool: ...
-
-
 @attrs.frozen
 class Account:
     """A caller's account: all their tickets and the work orders dispatched from them (CF606)."""
@@ -254,13 +299,14 @@ class Account:
     work_orders: tuple[WorkOrder, ...]
 
 
-def account(book: TicketBook, call: VerifiedParty, user_id: str | None = None) -> Account:
+def account(book: TicketBook, call: "Call", user_id: str | None = None) -> Account:
     """The account of all tickets and work orders of the call's verified caller (CF606).
 
     Args:
         book: where the tickets are.
-        call: the call asking; its caller must be identified, with a user ID,
-            and verified.
+        call: the :class:`~callflow.Call` asking; its caller must be identified,
+            with a user ID, and verified on it. Only a real call says so: an
+            object that merely has a truthy ``caller_verified`` is refused.
         user_id: whose account is asked for (default: the call's caller). Any
             other caller's account is refused.
 
@@ -268,9 +314,15 @@ def account(book: TicketBook, call: VerifiedParty, user_id: str | None = None) -
         AccessDeniedError: when the caller is not verified, has no user ID,
             or asks for someone else's account. Nothing is returned then.
     """
+    from callflow.call import Call  # here: callflow.call imports this module
+
+    check_book("book", book)
+    if not isinstance(call, Call):
+        raise ValidationError("call", call, "must be the Call asking for the account")
+    check_optional_text("user_id", user_id)
     caller = call.caller
     resource = f"the account of {user_id or (caller.user_id if caller else None) or 'a caller'}"
-    if caller is None or not call.caller_verified:
+    if caller is None or call.caller_verified is not True:
         raise AccessDeniedError(resource, "the caller's identity has not been verified (CF205)")
     if caller.user_id is None:
         raise AccessDeniedError(resource, "the verified caller gave no user or employee ID")
@@ -278,9 +330,6 @@ def account(book: TicketBook, call: VerifiedParty, user_id: str | None = None) -
         raise AccessDeniedError(
             resource, f"the verified caller is {caller.user_id!r}; a caller gets only their own"
         )
-    # Filter again: a custom book that returns a wider selection must not leak it.
-    own = tuple(
-        t for t in book.tickets_of_caller(caller.user_id) if t.caller.user_id == caller.user_id
-    )
+    own = _caller_tickets(book, caller.user_id)
     orders = tuple(order for ticket in own for order in ticket.work_orders)
     return Account(caller, own, orders)

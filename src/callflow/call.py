@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 
 import attrs
 
+from callflow import _replay
 from callflow._casework import CaseWork, Effect, callback_after, update_due
 from callflow.book import TicketBook
 from callflow.clock import Clock, check_aware, check_clock, read_clock, utc_now
@@ -692,36 +693,12 @@ class Call(CaseWork):
                 with (nothing is promised again).
 
         Raises:
-            ValidationError: when the history is not one a call could have produced.
+            ValidationError: when the history is not one a call could have
+                produced (each record is checked before anything is replayed), or
+                an argument is of the wrong kind; it names the record or argument.
             NotFoundError: when ``book`` does not have the call's ticket.
         """
-        records = tuple(history)
-        if not records or not isinstance(records[0], EventRecord) or records[0].event != "ring":
-            raise ValidationError(
-                "history", records[:1], "must start with the call's 'ring' record"
-            )
-        ring = records[0].payload
-        call = cls(
-            agent=ring.get("agent"),  # type: ignore[arg-type]  # checked by the validator
-            mode=ring.get("mode"),
-            thresholds=ring.get("thresholds", _DEFAULT_THRESHOLDS),  # type: ignore[arg-type]
-            clock=lambda: records[0].at,
-            call_id=ring.get("call_id"),  # type: ignore[arg-type]  # checked by the validator
-        )
-        if call._history[0] != records[0]:
-            raise ValidationError("history[0]", records[0], "is not a ring record a call makes")
-        for index, record in enumerate(records[1:], start=1):
-            _replay_one(call, index, record)
-        call._clock = clock or utc_now
-        if book is not None:
-            _check_book(book)
-            call._book = book
-            if call._ticket_number is not None:
-                call._ticket = book.get(call._ticket_number)
-        if promises is not None:
-            _check_promises(promises)
-            call._promises = promises
-        return call
+        return _replay.replay(cls, history, clock=clock, book=book, promises=promises)
 
     # -- internals -------------------------------------------------------------
 
@@ -1057,30 +1034,3 @@ def _keep_line(line: tuple[RuleBreach, ...]) -> Effect | None:
         return None  # the common case: nothing to keep, nothing to call
     observed = {"line": line}
     return lambda at: observed
-
-
-# Replay dispatches by name through this table rather than getattr, so a
-# history naming an unknown event is a ValidationError, never an AttributeError.
-_EVENT_METHODS: dict[str, Callable[..., None]] = {
-    event: getattr(Call, event) for event in PROCEDURE.events
-}
-
-
-def _replay_one(call: Call, index: int, record: EventRecord) -> None:
-    method = _EVENT_METHODS.get(record.event) if isinstance(record, EventRecord) else None
-    if method is None:
-        raise ValidationError(f"history[{index}]", record, "is not an event of the procedure")
-    call._clock = lambda: record.at  # the event happens at its recorded time, however often read
-    call._replaying = record.observed
-    try:
-        method(call, **record.payload)
-    except TypeError as error:
-        raise ValidationError(
-            f"history[{index}].payload", dict(record.payload), f"does not fit {record.event!r}"
-        ) from error
-    finally:
-        call._replaying = None
-    if call._history[-1] != record:
-        raise ValidationError(
-            f"history[{index}]", record, "does not match what replaying its event produced"
-        )

@@ -183,8 +183,13 @@ class NotFoundError(CallflowError, LookupError):
         super().__init__(f"no {kind} {key!r}")
 
 
-class AccessDeniedError(CallflowError, PermissionError):
+class AccessDeniedError(CallflowError):
     """Data was asked for by someone not entitled to it; nothing was returned.
+
+    It derives from :class:`CallflowError` alone: the built-in it resembles,
+    ``PermissionError``, is an ``OSError``, and an ``except OSError`` around
+    file or network I/O must not swallow a refused request for someone
+    else's records.
 
     Attributes:
         resource: what was asked for.
