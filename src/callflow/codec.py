@@ -37,10 +37,16 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
-from cattrs.errors import AttributeValidationNote, BaseValidationError, ForbiddenExtraKeysError
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ForbiddenExtraKeysError,
+    StructureHandlerNotFoundError,
+)
 from cattrs.preconf.json import make_converter
 
 from callflow.clock import to_zone
+from callflow.documents import DEFAULT_LIMITS, DocumentLimits, check_document
 from callflow.errors import ValidationError
 from callflow.validators import check_flag, to_member
 
@@ -154,7 +160,7 @@ def _located(error: BaseException, path: tuple[str, ...]) -> ValidationError:
         names = tuple(note.name for note in notes if isinstance(note, AttributeValidationNote))
         path, noted = path + names, bool(names)
     if isinstance(error, ForbiddenExtraKeysError):
-        extra = sorted(error.extra_fields)
+        extra = sorted(error.extra_fields, key=str)
         name = error.cl.__name__
         return ValidationError(".".join((*path, extra[0])), extra[0], f"is not a field of {name}")
     if isinstance(error, KeyError):  # a key the class has no default for
@@ -166,21 +172,32 @@ def _located(error: BaseException, path: tuple[str, ...]) -> ValidationError:
     return ValidationError(".".join(path), None, f"cannot be read: {error}")
 
 
-def structure(data: object, kind: type[T], *, field: str = "data") -> T:
+def structure(
+    data: object, kind: type[T], *, field: str = "data", limits: DocumentLimits = DEFAULT_LIMITS
+) -> T:
     """Build a ``kind`` from JSON-ready ``data``; the class's own validators run too.
 
     Args:
-        data: what :func:`unstructure` gave (or the same, read from JSON).
+        data: what :func:`unstructure` gave (or the same, read from JSON); it is
+            checked first with :func:`~callflow.documents.check_document`.
         kind: the class to build.
         field: the name errors give ``data`` itself; fields inside it are named
             by their path below it ("callback.start").
+        limits: how large and deep ``data`` may be.
 
     Raises:
         ValidationError: naming the field, for anything refused.
     """
+    check_document(data, limits=limits, field=field)
     try:
         return converter.structure(data, kind)
     except BaseValidationError as error:
         raise _located(error, ()) from error
     except ValidationError as error:  # a hook's, for a lone value: it is ``data`` itself
         raise type(error)(field, error.value, error.reason) from error
+    except StructureHandlerNotFoundError:
+        raise ValidationError("kind", kind, "is not a kind of value callflow reads") from None
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as error:
+        # cattrs' own hooks for plain types (int("x")...) raise built-ins for a lone value.
+        reason = f"cannot be read as {getattr(kind, '__name__', kind)} ({error})"
+        raise ValidationError(field, data, reason) from None

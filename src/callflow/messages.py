@@ -34,6 +34,7 @@ from callflow.callbacks import (
 )
 from callflow.clock import to_zone
 from callflow.codec import iana_zone, structure, unstructure
+from callflow.documents import DEFAULT_LIMITS, DocumentLimits, read_json
 from callflow.errors import PhoneNumberError, ValidationError
 from callflow.phones import PhoneNumber, check_region, parse_phone_number
 from callflow.priority import Urgency
@@ -223,30 +224,37 @@ class PhoneMessage:
         return cast(dict[str, object], unstructure(self))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> "PhoneMessage":
+    def from_dict(
+        cls, data: Mapping[str, object], *, limits: DocumentLimits = DEFAULT_LIMITS
+    ) -> "PhoneMessage":
         """The message :meth:`to_dict` gave ``data`` for; the field validators run.
+
+        Args:
+            data: the message's fields as JSON-ready data.
+            limits: how large and deep ``data`` may be (see :mod:`callflow.documents`).
 
         Raises:
             ValidationError: naming the field ("callback.start"), for anything refused.
         """
-        return structure(data, cls, field="message")
+        return structure(data, cls, field="message", limits=limits)
 
     def to_json(self) -> str:
         """:meth:`to_dict` as a JSON document."""
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "PhoneMessage":
+    def from_json(cls, text: str, *, limits: DocumentLimits = DEFAULT_LIMITS) -> "PhoneMessage":
         """The message :meth:`to_json` gave ``text`` for.
 
+        Args:
+            text: the JSON document.
+            limits: how large and deep it may be (see :mod:`callflow.documents`).
+
         Raises:
-            ValidationError: naming ``json`` if ``text`` is not JSON, else as :meth:`from_dict`.
+            ValidationError: naming ``json`` if ``text`` is not JSON or over the
+                limits, else as :meth:`from_dict`.
         """
-        try:
-            data = json.loads(text)
-        except (TypeError, ValueError) as error:
-            raise ValidationError("json", text, f"is not a JSON document ({error})") from None
-        return cls.from_dict(data)
+        return cls.from_dict(read_json(text, limits=limits), limits=limits)
 
 
 def _zone_key(zone: tzinfo | None) -> object:

@@ -1,0 +1,158 @@
+"""Reading untrusted JSON documents: bounded in size and depth before they are built into objects.
+
+Everything callflow reads from outside (a phone message from a bot, a
+snapshot from a store) goes through :func:`read_json` or, for data already
+parsed, :func:`check_document`. Both refuse, with a
+:class:`~callflow.errors.ValidationError` naming where, a document larger or
+deeper than its :class:`DocumentLimits`, a mapping key that is not text, and
+a value JSON does not have (``NaN``, ``Infinity``, a Python object), so a
+hostile document costs at most the limits and never escapes as a
+``RecursionError`` or ``TypeError``:
+
+>>> read_json("[" * 100_000)
+Traceback (most recent call last):
+...
+callflow.errors.ValidationError: 'json' must be a JSON document of at most 1,000,000 \
+characters nested at most 32 deep (got '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[...')
+>>> check_document({"caller_name": "Ana", 1: "x"}, field="message")
+Traceback (most recent call last):
+...
+callflow.errors.ValidationError: 'message' must be keyed by text, not 1 \
+(got {'caller_name': 'Ana', 1: 'x'})
+
+The limits are configurable per call (``limits=DocumentLimits(max_chars=...)``).
+"""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from callflow.errors import ValidationError
+from callflow.validators import positive_int
+
+__all__ = ["DEFAULT_LIMITS", "DocumentLimits", "check_document", "read_json"]
+
+_SHOWN = 32
+"""How many characters of a refused document an error shows."""
+
+
+@attrs.frozen
+class DocumentLimits:
+    """How large a document callflow agrees to read.
+
+    Args:
+        max_chars: the longest JSON text, in characters (1,000,000).
+        max_depth: the deepest nesting of lists and mappings (32; a phone
+            message is 2 deep, a call's snapshot well under 10).
+        max_items: the most values in all, every list item, mapping entry
+            and scalar counted (100,000).
+    """
+
+    max_chars: int = attrs.field(default=1_000_000, validator=positive_int())
+    max_depth: int = attrs.field(default=32, validator=positive_int())
+    max_items: int = attrs.field(default=100_000, validator=positive_int())
+
+    def describe(self) -> str:
+        return f"of at most {self.max_chars:,} characters nested at most {self.max_depth} deep"
+
+
+DEFAULT_LIMITS = DocumentLimits()
+"""The limits used when none are given."""
+
+
+def _limits(value: object) -> DocumentLimits:
+    if not isinstance(value, DocumentLimits):
+        raise ValidationError("limits", value, "must be a DocumentLimits")
+    return value
+
+
+def _shown(text: str | bytes) -> str | bytes:
+    """A refused text, cut short for the error message."""
+    if len(text) <= _SHOWN:
+        return text
+    if isinstance(text, str):
+        return text[:_SHOWN] + "..."
+    return text[:_SHOWN] + b"..."
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_json(
+    text: str | bytes, *, limits: DocumentLimits = DEFAULT_LIMITS, field: str = "json"
+) -> Any:
+    """Parse ``text`` as JSON within ``limits``, then :func:`check_document` it.
+
+    Raises:
+        ValidationError: naming ``field``: not text, not JSON, too large or too deep.
+    """
+    limits = _limits(limits)
+    if not isinstance(text, str | bytes):
+        raise ValidationError(field, text, "must be a JSON document, as text")
+    if len(text) > limits.max_chars:
+        raise ValidationError(field, _shown(text), f"must be a JSON document {limits.describe()}")
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:  # the parser's own guard, far deeper than any limit: too deep
+        raise ValidationError(
+            field, _shown(text), f"must be a JSON document {limits.describe()}"
+        ) from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ValidationError(field, _shown(text), f"is not a JSON document ({error})") from None
+    return check_document(data, limits=limits, field=field)
+
+
+def check_document(
+    data: object, *, limits: DocumentLimits = DEFAULT_LIMITS, field: str = "data"
+) -> Any:
+    """Return ``data`` if it is JSON-ready (mappings keyed by text, lists, text, numbers,
+    booleans, ``None``) within ``limits``; walked without recursion, and no further
+    than the limits, whatever its size.
+
+    Raises:
+        ValidationError: naming the path of the first value refused (``message.callback``).
+    """
+    limits = _limits(limits)
+    pending: list[tuple[object, str, int]] = [(data, field, 1)]
+    items = 1  # every value is counted when it is found, before it is looked into
+    while pending:
+        value, path, depth = pending.pop()
+        if isinstance(value, Mapping | list | tuple):
+            if depth > limits.max_depth:
+                reason = f"must be nested at most {limits.max_depth} deep"
+                raise ValidationError(path, _summary(value), reason)
+            items += len(value)
+            if items > limits.max_items:
+                reason = f"must hold at most {limits.max_items:,} values"
+                raise ValidationError(field, _summary(data), reason)
+            pending.extend(_children(value, path, depth))
+        elif not _scalar(value):
+            raise ValidationError(path, value, "must be JSON: text, a number, true, false or null")
+    return data
+
+
+def _summary(data: object) -> object:
+    """A container shown by its kind and size when it is too large or deep to print."""
+    size = len(data) if isinstance(data, Mapping | list | tuple) else 0
+    return f"<{type(data).__name__} of {size} items>"
+
+
+def _children(value: object, path: str, depth: int) -> list[tuple[object, str, int]]:
+    if isinstance(value, Mapping):
+        children = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise ValidationError(path, value, f"must be keyed by text, not {key!r}")
+            children.append((item, f"{path}.{key}", depth + 1))
+        return children
+    assert isinstance(value, list | tuple)
+    return [(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
+
+
+def _scalar(value: object) -> bool:
+    if value is None or type(value) in (str, bool, int):
+        return True
+    return type(value) is float and value == value and abs(value) != float("inf")
