@@ -1,7 +1,7 @@
 """TransitionTable: the definition checks on small tables, and PROCEDURE's answers."""
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,6 +14,7 @@ from callflow import (
     StateKind,
     Transition,
     TransitionTable,
+    ValidationError,
 )
 from callflow.stages import (
     CALLER_VERIFIED,
@@ -326,10 +327,16 @@ class TestProcedureAnswers:
         """Where each event leads from anywhere (None: it never changes the stage)."""
         assert dest == PROCEDURE.target(event)
 
-    def test_target_of_an_unknown_event(self) -> None:
-        """An event the table does not have is a KeyError."""
-        with pytest.raises(KeyError):
-            PROCEDURE.target("reboot")
+    @pytest.mark.parametrize("ask", [PROCEDURE.target, PROCEDURE.guards_of])
+    @pytest.mark.parametrize("event", ["reboot", ["answer"], None])
+    def test_an_unknown_event_is_a_validation_error(
+        self, ask: Callable[[object], object], event: object
+    ) -> None:
+        """An event the table does not have is refused naming it, never a KeyError."""
+        with pytest.raises(ValidationError, match="'event' must be an event of the table") as e:
+            ask(event)
+        assert ("event", event) == (e.value.field, e.value.value)
+        assert not isinstance(e.value, KeyError)
 
     @pytest.mark.parametrize(
         ("event", "guards"),

@@ -16,7 +16,7 @@ hold, request_manager, transfer, abandon
 """
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal, Protocol
@@ -625,7 +625,7 @@ class Call(CaseWork):
         policy: EscalationPolicy | None = None,
         *,
         users_affected: int = 1,
-        access_needed: Iterable[str] = (),
+        access_needed: Collection[str] = (),
         tier: int = 1,
         now: datetime | None = None,
     ) -> tuple[Advice, ...]:
@@ -651,7 +651,7 @@ class Call(CaseWork):
             troubleshooting_time=spent,
             diagnosed=self._diagnosis is not None,
             tier=tier,
-            access_needed=frozenset(access_needed),
+            access_needed=access_needed,  # checked by Situation, like every argument here
             manager_requested=any(r.event == "request_manager" for r in self._history),
         )
         return policy.advise(situation)
@@ -663,7 +663,9 @@ class Call(CaseWork):
             now: for a call still going on, the time to measure up to
                 (default: the call's clock).
         """
-        if now is None and not self._stage.is_final:
+        if now is not None:
+            check_aware("now", now)
+        elif not self._stage.is_final:
             now = check_aware("clock", self._clock())
         return measure(self._history, outcome=self._outcome, until=now, thresholds=self._thresholds)
 

@@ -29,9 +29,9 @@ from callflow._callback_text import (
     read_day,
     read_span,
 )
-from callflow.clock import check_aware, to_zone
+from callflow.clock import LATEST, check_aware, to_zone
 from callflow.errors import CallbackWindowError, ValidationError
-from callflow.validators import check_duration, optional_non_empty_text
+from callflow.validators import check_duration, check_text, optional_non_empty_text
 
 __all__ = [
     "CallbackHours",
@@ -42,6 +42,9 @@ __all__ = [
 ]
 
 _DAY = timedelta(days=1)
+_LAST_DAY = LATEST.date()
+_MAX_TEXT = 200
+"""The longest callback text read: a person types a few words, never a page."""
 
 
 def _check_span(field: str, value: object) -> None:
@@ -225,8 +228,13 @@ def parse_callback_window(
     """
     now = check_aware("at", at).astimezone(to_zone("zone", zone))
     caller_zone = cast(tzinfo, now.tzinfo)
+    if not isinstance(hours, CallbackHours):
+        raise ValidationError("hours", hours, "must be a CallbackHours")
+    check_text("field", field)
     if not isinstance(text, str) or not text.strip():
         raise CallbackWindowError(field, text, f"must say when to call back, like {FORMS}")
+    if len(text) > _MAX_TEXT:
+        raise CallbackWindowError(field, text[:_MAX_TEXT] + "...", "is too long for a time")
     reader = Reader(text, field, now.date())
     day = read_day(reader)
     span = read_span(reader, hours)
@@ -235,6 +243,8 @@ def parse_callback_window(
         raise reader.error(f"cannot read {reader.peek()!r}")
     if day is None and span is None:
         raise reader.error("it names no day or time")
+    if day is not None and day >= _LAST_DAY:  # its window could end past the latest time
+        raise reader.error(f"{day.isoformat()} is later than callflow keeps times")
     first, last = _bounds(day or now.date(), span or (None, None, False), hours)
     # A repeated hour (clocks going back) is read narrowly: the later start and the
     # earlier end, so a call inside the window is right whichever the caller meant.

@@ -31,8 +31,6 @@ __all__ = [
     "Clock",
     "ManualClock",
     "check_aware",
-    "check_clock",
-    "read_clock",
     "shift",
     "to_zone",
     "utc_now",
@@ -125,6 +123,9 @@ def to_zone(field: str, value: object) -> tzinfo:
         except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
     raise ValidationError(field, value, "must be a tzinfo or an IANA time zone name")
+
+
+# check_clock and read_clock serve Call and Ticket; they are not part of the public API.
 
 
 def check_clock(instance: object, attribute: object, value: object) -> None:

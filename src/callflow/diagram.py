@@ -13,6 +13,7 @@ import enum
 from collections import defaultdict
 from typing import Any
 
+from callflow.errors import ValidationError
 from callflow.stages import PROCEDURE
 from callflow.table import StateKind, Transition, TransitionTable
 
@@ -23,6 +24,8 @@ _COMPOSITE = "in_call"
 
 def mermaid(table: TransitionTable[Any, Any] = PROCEDURE) -> str:
     """Return ``table`` as Mermaid ``stateDiagram-v2`` source."""
+    if not isinstance(table, TransitionTable):
+        raise ValidationError("table", table, "must be a TransitionTable")
     active = [s for s, kind in table.states.items() if kind is StateKind.ACTIVE]
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
     shared = _shared_events(table, active)

@@ -18,14 +18,14 @@ CF604); an :class:`EscalationPolicy` says when a call should be escalated
 """
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from callflow.clock import check_aware
+from callflow.clock import check_aware, shift
 from callflow.errors import ValidationError
 from callflow.records import RuleBreach
 from callflow.validators import (
@@ -210,12 +210,16 @@ class Escalation:
 
         A datetime is returned as is, a duration is counted from ``given_at``;
         text and no timeframe give ``None``.
+
+        Raises:
+            ValidationError: a duration that takes the due time past
+                :data:`~callflow.clock.LATEST`.
         """
         given_at = check_aware("given_at", given_at)
         if isinstance(self.timeframe, datetime):
             return self.timeframe
         if isinstance(self.timeframe, timedelta):
-            return given_at + self.timeframe
+            return shift("timeframe", given_at, self.timeframe)
         return None
 
 
@@ -273,7 +277,8 @@ def manager_request(reason: str, *, to: Target = _MANAGER, from_tier: int = 1) -
 
 
 def _rights(field: str, value: object) -> frozenset[str]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    # A collection, not any iterable: an endless generator must not hang the check.
+    if isinstance(value, str) or not isinstance(value, Collection):
         raise ValidationError(field, value, "must be a set of access rights, as text")
     rights = frozenset(value)
     for right in rights:

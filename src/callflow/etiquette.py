@@ -18,6 +18,7 @@ only "where appropriate". ``docs/holds.md`` has the table.
 import re
 
 from callflow.records import RuleBreach
+from callflow.validators import check_flag, check_optional_text, check_text
 
 __all__ = [
     "HOLD_ON_PHRASES",
@@ -53,6 +54,9 @@ def hold_breaches(
         asked_permission: whether the agent asked the caller before holding them.
         words: what the agent said, when known.
     """
+    reason = check_optional_text("reason", reason)
+    check_flag("asked_permission", asked_permission)
+    words = check_optional_text("words", words)
     found: list[RuleBreach] = []
     if reason is None:
         found.append(RuleBreach("CF502", "the caller was held without being told why", "reason"))
@@ -73,7 +77,7 @@ def hold_breaches(
 
 def check_in_breaches(*, offered_to_continue: bool) -> tuple[RuleBreach, ...]:
     """A check-in must give the held caller the choice to keep holding (CF504)."""
-    if offered_to_continue:
+    if check_flag("offered_to_continue", offered_to_continue):
         return ()
     message = "the check-in did not offer the caller the choice to keep holding"
     return (RuleBreach("CF504", message, "offered_to_continue"),)
@@ -81,6 +85,8 @@ def check_in_breaches(*, offered_to_continue: bool) -> tuple[RuleBreach, ...]:
 
 def resume_breaches(*, thanked: bool, apologised: bool) -> tuple[RuleBreach, ...]:
     """After a hold the agent thanks the caller, and does not apologise for the delay (CF505)."""
+    check_flag("thanked", thanked)
+    check_flag("apologised", apologised)
     found: list[RuleBreach] = []
     if not thanked:
         found.append(RuleBreach("CF505", "the caller was not thanked for holding", "thanked"))
@@ -100,6 +106,9 @@ def transfer_breaches(to: str, *, announced: bool, reason: str | None) -> tuple[
 
     The direct number for the caller is judged apart, as a soft finding.
     """
+    to = check_text("to", to)
+    check_flag("announced", announced)
+    reason = check_optional_text("reason", reason)
     found: list[RuleBreach] = []
     if not announced:
         found.append(

@@ -21,8 +21,8 @@ that must be filled before a move, checked in the same way.
 """
 
 import enum
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -65,12 +65,24 @@ class TicketStatus(enum.Enum):
         return self is TicketStatus.CLOSED
 
 
+def _ticket(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    from callflow.ticket import Ticket  # here: callflow.ticket imports this module
+
+    if not isinstance(value, Ticket):
+        raise ValidationError("ticket", value, "must be a Ticket")
+
+
+def _data(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise ValidationError("data", value, "must be a mapping of the event's data")
+
+
 @attrs.frozen
 class Attempt:
     """What a lifecycle guard sees: the ticket and the data the event brings."""
 
-    ticket: "Ticket"
-    data: Mapping[str, object]
+    ticket: "Ticket" = attrs.field(validator=_ticket)
+    data: Mapping[str, object] = attrs.field(validator=_data)
 
 
 def _has_text(value: object) -> bool:
@@ -166,19 +178,25 @@ def ticket_lifecycle(
     >>> [g.requirement for g in strict.transition(TicketStatus.OPEN, "resolve").guards]
     ['a resolution note (resolution)', "the ticket's category (category)"]
     """
+    given: object = {} if required_fields is None else required_fields
+    if not isinstance(given, Mapping):
+        raise ValidationError(
+            "required_fields", given, "must map status-changing events to field names"
+        )
     extra: dict[str, tuple[Guard[Attempt], ...]] = {}
-    for event, fields in (required_fields or {}).items():
-        if event not in _MOVES:
+    for event, fields in given.items():
+        if type(event) is not str or event not in _MOVES:
             raise ValidationError(
                 "required_fields", event, f"must name a status-changing event: {sorted(_MOVES)}"
             )
-        if isinstance(fields, str):  # one field name, not a collection of letters
+        # One field name is not a collection of letters; an endless generator is no collection.
+        if isinstance(fields, str) or not isinstance(fields, Collection):
             raise ValidationError(
                 f"required_fields[{event!r}]", fields, "must be a collection of field names"
             )
         names = tuple(fields)
         for name in names:
-            if name not in REQUIRABLE_FIELDS:
+            if type(name) is not str or name not in REQUIRABLE_FIELDS:
                 raise ValidationError(
                     f"required_fields[{event!r}]", name, f"must be one of {REQUIRABLE_FIELDS}"
                 )

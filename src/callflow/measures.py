@@ -15,9 +15,12 @@ from types import MappingProxyType
 
 import attrs
 
+from callflow.clock import check_aware
+from callflow.errors import ValidationError
 from callflow.records import EventRecord
 from callflow.stages import Stage
 from callflow.thresholds import Thresholds
+from callflow.validators import check_duration
 
 __all__ = ["CallMeasures", "Outcome", "count_rings", "measure"]
 
@@ -59,7 +62,14 @@ class CallMeasures:
 
 
 def count_rings(wait: timedelta, cadence: timedelta) -> int:
-    """How many times a phone rang in ``wait`` at one ring per ``cadence`` (at least once)."""
+    """How many times a phone rang in ``wait`` at one ring per ``cadence`` (at least once).
+
+    Raises:
+        ValidationError: ``wait`` is not a timedelta of zero or more, or
+            ``cadence`` not a positive one.
+    """
+    check_duration("wait", wait, zero=True)
+    check_duration("cadence", cadence)
     return max(1, math.ceil(wait / cadence))
 
 
@@ -79,7 +89,23 @@ def measure(
             (default: its last event); ignored for a call that is over.
         thresholds: gives the ring cadence used to count rings when the
             answer did not say how many there were.
+
+    Raises:
+        ValidationError: ``history`` is not a sequence of records starting
+            with a ring, or an argument is of the wrong kind.
     """
+    given: object = history  # checked, not trusted
+    if isinstance(given, str) or not isinstance(given, Sequence) or not given:
+        raise ValidationError("history", given, "must be a call's records, its ring first")
+    for index, record in enumerate(history):
+        if not isinstance(record, EventRecord):
+            raise ValidationError(f"history[{index}]", record, "must be an EventRecord")
+    if outcome is not None and not isinstance(outcome, Outcome):
+        raise ValidationError("outcome", outcome, "must be an Outcome or None")
+    if until is not None:
+        check_aware("until", until)
+    if thresholds is not None and not isinstance(thresholds, Thresholds):
+        raise ValidationError("thresholds", thresholds, "must be Thresholds or None")
     first, last = history[0], history[-1]
     over = last.to_stage.is_final
     end = last.at if over or until is None else max(until, last.at)

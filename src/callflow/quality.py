@@ -148,6 +148,8 @@ def is_vague(text: str, policy: QualityPolicy = _DEFAULT_POLICY) -> str | None:
     """
     if not isinstance(text, str):
         raise ValidationError("text", text, "must be text")
+    if not isinstance(policy, QualityPolicy):
+        raise ValidationError("policy", policy, "must be a QualityPolicy")
     normal = _normalise(text)
     if not normal:
         return "empty"

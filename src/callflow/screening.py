@@ -25,6 +25,7 @@ from datetime import datetime
 
 import attrs
 
+from callflow.errors import ValidationError
 from callflow.records import EventRecord
 from callflow.stages import Stage
 
@@ -68,8 +69,13 @@ def screening_of(history: Sequence[EventRecord]) -> Screening | None:
     later event that leaves the greeting, whatever it is: every way out of
     the greeting ends the screening.
     """
+    given: object = history  # checked, not trusted
+    if isinstance(given, str) or not isinstance(given, Sequence):
+        raise ValidationError("history", given, "must be a call's records")
     screening: Screening | None = None
     for index, record in enumerate(history):
+        if not isinstance(record, EventRecord):
+            raise ValidationError(f"history[{index}]", record, "must be an EventRecord")
         if record.event == "screen":
             wanted, said = str(record.payload["wanted"]), record.payload["available"]
             available = said if isinstance(said, bool) else None

@@ -26,14 +26,14 @@ can be reached from it (a trap)
 
 import enum
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from callflow._engine import Engine
-from callflow.errors import InvalidDefinitionError
+from callflow.errors import InvalidDefinitionError, ValidationError
 
 __all__ = ["Guard", "StateKind", "Transition", "TransitionTable"]
 
@@ -49,8 +49,49 @@ class StateKind(enum.Enum):
     FINAL = "final"
 
 
-def _as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(items)
+def _guards(items: object) -> tuple[Any, ...]:
+    if isinstance(items, str) or not isinstance(items, Collection):
+        raise ValidationError("guards", items, "must be a collection of Guard")
+    guards = tuple(items)
+    for guard in guards:
+        if not isinstance(guard, Guard):
+            raise ValidationError("guards", guard, "must be a Guard")
+    return guards
+
+
+def _rows(items: object) -> tuple[Any, ...]:
+    if isinstance(items, str) or not isinstance(items, Collection):
+        raise ValidationError("transitions", items, "must be a collection of Transition")
+    rows = tuple(items)
+    for row in rows:
+        if not isinstance(row, Transition):
+            raise ValidationError("transitions", row, "must be a Transition")
+    return rows
+
+
+def _member(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not isinstance(value, enum.Enum):
+        raise ValidationError(attribute.name, value, "must be a member of an Enum")
+
+
+def _event(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value.isidentifier():
+        raise ValidationError(attribute.name, value, "must be a name such as 'answer'")
+
+
+def _rule(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (type(value) is not str or not value.strip()):
+        raise ValidationError(attribute.name, value, "must be a rule code such as 'CF205', or None")
+
+
+def _requirement(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value.strip():
+        raise ValidationError(attribute.name, value, "must say what is required, as text")
+
+
+def _callable(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if not callable(value):
+        raise ValidationError(attribute.name, value, "must be a callable returning a bool")
 
 
 @attrs.frozen
@@ -64,9 +105,9 @@ class Guard(Generic[M]):
         check: returns ``True`` when the subject meets the requirement.
     """
 
-    rule: str | None
-    requirement: str
-    check: Callable[[M], bool] = attrs.field(eq=False, repr=False)
+    rule: str | None = attrs.field(validator=_rule)
+    requirement: str = attrs.field(validator=_requirement)
+    check: Callable[[M], bool] = attrs.field(eq=False, repr=False, validator=_callable)
 
 
 @attrs.frozen
@@ -77,10 +118,10 @@ class Transition(Generic[S, M]):
     event is recorded but the state does not change.
     """
 
-    event: str
-    source: S
-    dest: S
-    guards: tuple[Guard[M], ...] = attrs.field(default=(), converter=_as_tuple)
+    event: str = attrs.field(validator=_event)
+    source: S = attrs.field(validator=_member)
+    dest: S = attrs.field(validator=_member)
+    guards: tuple[Guard[M], ...] = attrs.field(default=(), converter=_guards)
 
     @property
     def internal(self) -> bool:
@@ -88,8 +129,18 @@ class Transition(Generic[S, M]):
         return self.source is self.dest
 
 
-def _frozen_states(states: Mapping[Any, StateKind]) -> Mapping[Any, StateKind]:
+def _frozen_states(states: object) -> Mapping[Any, StateKind]:
+    if not isinstance(states, Mapping):
+        raise ValidationError("states", states, "must map each state to its StateKind")
+    for state, kind in states.items():
+        if not isinstance(state, enum.Enum) or not isinstance(kind, StateKind):
+            raise ValidationError("states", states, "must map Enum members to StateKind")
     return MappingProxyType(dict(states))
+
+
+def _attribute(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value.isidentifier():
+        raise ValidationError(attribute.name, value, "must be an attribute name such as '_stage'")
 
 
 @attrs.frozen(eq=False)
@@ -111,8 +162,8 @@ class TransitionTable(Generic[S, M]):
     """
 
     states: Mapping[S, StateKind] = attrs.field(converter=_frozen_states)
-    transitions: tuple[Transition[S, M], ...] = attrs.field(converter=_as_tuple)
-    state_attribute: str = "_stage"
+    transitions: tuple[Transition[S, M], ...] = attrs.field(converter=_rows)
+    state_attribute: str = attrs.field(default="_stage", validator=_attribute)
     initial: S = attrs.field(init=False)
     finals: frozenset[S] = attrs.field(init=False)
     events: tuple[str, ...] = attrs.field(init=False)
@@ -144,27 +195,62 @@ class TransitionTable(Generic[S, M]):
 
     def transition(self, state: S, event: str) -> Transition[S, M] | None:
         """The row for ``event`` in ``state``, or ``None`` if the event is not allowed there."""
-        return self._index.get((state, event))
+        try:
+            return self._index.get((state, event))
+        except TypeError:  # an unhashable state or event names no row
+            return None
 
     def outgoing(self, state: S) -> tuple[Transition[S, M], ...]:
-        """The rows leaving ``state``, in table order."""
-        return self._outgoing.get(state, ())
+        """The rows leaving ``state``, in table order (none for a state the table lacks)."""
+        try:
+            return self._outgoing.get(state, ())
+        except TypeError:
+            return ()
 
     def target(self, event: str) -> S | None:
         """Where ``event`` leads from anywhere, or ``None`` for an internal-only event.
 
         Audit mode uses this to perform an event that the current state does
-        not allow. Raises :class:`KeyError` for an event the table does not have.
+        not allow.
+
+        Raises:
+            ValidationError: for an event the table does not have.
         """
-        return self._targets[event]
+        return self._targets[self._known(event)]
 
     def guards_of(self, event: str) -> tuple[Guard[M], ...]:
-        """Every guard any row of ``event`` has, each rule once."""
-        return self._event_guards[event]
+        """Every guard any row of ``event`` has, each rule once.
+
+        Raises:
+            ValidationError: for an event the table does not have.
+        """
+        return self._event_guards[self._known(event)]
 
     def move(self, subject: object, state: S) -> None:
-        """Put ``subject`` in ``state`` through the engine."""
-        self._engine.move(subject, state)
+        """Put ``subject`` in ``state`` through the engine.
+
+        Raises:
+            ValidationError: for a state the table does not have, or a subject
+                whose state attribute cannot be set.
+        """
+        if not self._has_state(state):
+            raise ValidationError("state", state, "must be a state of the table")
+        try:
+            self._engine.move(subject, state)
+        except AttributeError:
+            reason = f"must have a settable {self.state_attribute!r} attribute"
+            raise ValidationError("subject", subject, reason) from None
+
+    def _has_state(self, state: object) -> bool:
+        try:
+            return state in self.states
+        except TypeError:
+            return False
+
+    def _known(self, event: object) -> str:
+        if type(event) is not str or event not in self._targets:
+            raise ValidationError("event", event, f"must be an event of the table: {self.events}")
+        return event
 
 
 def _check_initial(states: Mapping[S, StateKind]) -> S:

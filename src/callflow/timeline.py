@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from callflow.call import Call
+from callflow.errors import ValidationError
 from callflow.people import Caller
 from callflow.quality import check_ticket
 from callflow.ticket import Ticket
@@ -18,6 +19,8 @@ def render_timeline(call: Call, now: datetime | None = None) -> str:
         call: the call to show.
         now: for a call still going on, the time to measure up to.
     """
+    if not isinstance(call, Call):
+        raise ValidationError("call", call, "must be a Call")
     measures = call.measures(now)
     start = measures.started_at
     lines = [

@@ -92,6 +92,8 @@ def to_member(kind: type[E], field: str, value: object) -> E:
     ...
     callflow.errors.ValidationError: 'mood' must be 'calm' or 'angry' (got 'sad')
     """
+    if not (isinstance(kind, type) and issubclass(kind, enum.Enum)):
+        raise ValidationError("kind", kind, "must be an Enum class")
     if isinstance(value, kind):
         return value
     if not isinstance(value, bool):
@@ -106,6 +108,8 @@ def to_member(kind: type[E], field: str, value: object) -> E:
 
 def field_name(attribute: "attrs.Attribute[Any]") -> str:
     """The name users pass a field by: its ``__init__`` alias (``agent`` for ``_agent``)."""
+    if not isinstance(attribute, attrs.Attribute):
+        raise ValidationError("attribute", attribute, "must be an attrs Attribute")
     return attribute.alias or attribute.name
 
 
@@ -146,6 +150,8 @@ class _InstanceOfValidator:
 
 def instance_of(kind: type) -> _InstanceOfValidator:
     """attrs validator: the field must be an instance of ``kind``."""
+    if not isinstance(kind, type):
+        raise ValidationError("kind", kind, "must be a class")
     return _InstanceOfValidator(kind)
 
 
