@@ -44,7 +44,8 @@ EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 """The latest instant callflow accepts."""
 
-_RANGE = f"between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC)"
+# isoformat, not strftime: %Y does not pad the year 2 to four digits on every platform.
+_RANGE = f"between {EARLIEST.date().isoformat()} and {LATEST.date().isoformat()} (UTC)"
 # A fixed instant to ask a zone its offset at: any real zone answers.
 _PROBE = datetime(2000, 1, 1)
 
@@ -98,7 +99,7 @@ def shift(field: str, moment: datetime, delta: timedelta) -> datetime:
         moved = None
     if moved is None or not EARLIEST <= moved <= LATEST:
         edge = LATEST if delta > timedelta() else EARLIEST
-        raise ValidationError(field, delta, f"takes the time past {edge:%Y-%m-%d} (UTC)")
+        raise ValidationError(field, delta, f"takes the time past {edge.date().isoformat()} (UTC)")
     return moved
 
 
@@ -181,7 +182,7 @@ class ManualClock:
             step = (delta or timedelta()) + timedelta(seconds=_seconds(seconds))
         except OverflowError:
             raise ValidationError(
-                "seconds", seconds, f"takes the time past {LATEST:%Y-%m-%d}"
+                "seconds", seconds, f"takes the time past {LATEST.date().isoformat()} (UTC)"
             ) from None
         if step < timedelta():
             raise ValidationError("delta", step, "must not move the clock backwards")
