@@ -196,7 +196,9 @@ class Call(CaseWork):
             "thresholds": self._thresholds,
             "call_id": self._call_id,
         }
-        ring = EventRecord("ring", Stage.RINGING, Stage.RINGING, at, MappingProxyType(payload))
+        ring = EventRecord._checked(
+            "ring", Stage.RINGING, Stage.RINGING, at, MappingProxyType(payload), NOTHING
+        )
         self._history.append(ring)
 
     def __repr__(self) -> str:
@@ -782,7 +784,7 @@ class Call(CaseWork):
         # The payload dict was built by the event method and nobody else holds
         # it: wrapping it read-only (instead of copying it) keeps the record immutable.
         self._history.append(
-            EventRecord(event, stage, dest, at, MappingProxyType(payload), observed=observed)
+            EventRecord._checked(event, stage, dest, at, MappingProxyType(payload), observed)
         )
         for rule, message in departures:
             self._findings.append(Finding(rule, message, index, event, stage))

@@ -91,6 +91,32 @@ class EventRecord:
         default=NOTHING, converter=_observed, hash=False, kw_only=True
     )
 
+    @classmethod
+    def _checked(
+        cls,
+        event: str,
+        from_stage: Stage,
+        to_stage: Stage,
+        at: datetime,
+        payload: Mapping[str, object],
+        observed: Mapping[str, object],
+    ) -> "EventRecord":
+        """A record of values the call has checked already, made without checking them again.
+
+        A call makes one record per event; its values passed the event's own
+        checks, so running the validators again would only cost every event
+        a microsecond. ``payload`` and ``observed`` must be read-only mappings.
+        """
+        record = object.__new__(cls)
+        set_ = object.__setattr__  # the class is frozen: its own __setattr__ refuses
+        set_(record, "event", event)
+        set_(record, "from_stage", from_stage)
+        set_(record, "to_stage", to_stage)
+        set_(record, "at", at)
+        set_(record, "payload", payload or NOTHING)
+        set_(record, "observed", observed or NOTHING)
+        return record
+
 
 def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
     if type(value) is not str or not value.strip():
