@@ -90,3 +90,43 @@ class TestPublicSurface:
     def test_typed_marker_ships(self) -> None:
         """py.typed is part of the package."""
         assert (Path(callflow.__file__).parent / "py.typed").exists()
+
+
+def _error_table() -> dict[str, str]:
+    """docs/errors.md's table: each error's name and what its "also a" column says."""
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (.*?) \|", text, re.MULTILINE)
+    return {name: also.strip("`") for name, also in rows}
+
+
+class TestErrorsPage:
+    """docs/errors.md lists every error class, with the built-in or parent it also is."""
+
+    def test_every_error_class_is_listed(self) -> None:
+        """The table has a row for each class errors.py exports, and none for others."""
+        assert sorted(callflow.errors.__all__) == sorted(_error_table())
+
+    @pytest.mark.parametrize("name", callflow.errors.__all__)
+    def test_the_row_names_its_other_base(self, name: str) -> None:
+        """ "also a" is the class's base other than CallflowError ("(none)" if it has none)."""
+        kind = getattr(callflow.errors, name)
+        others = [base.__name__ for base in kind.__bases__ if base is not callflow.CallflowError]
+        assert (others[0] if others else "(none)") == _error_table()[name]
+
+    def test_no_error_is_an_os_error(self) -> None:
+        """An `except OSError` around I/O never catches a callflow error (AccessDeniedError)."""
+        for name in callflow.errors.__all__:
+            assert not issubclass(getattr(callflow.errors, name), OSError), name
+
+
+class TestDocsIndex:
+    def test_every_page_is_linked_from_the_index(self) -> None:
+        """docs/index.md links every page of docs/, so none is found only by chance."""
+        index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+        linked = set(re.findall(r"\]\(([\w-]+\.md)[#)]", index))
+        pages = {page.name for page in (ROOT / "docs").glob("*.md")} - {"index.md"}
+        assert sorted(pages) == sorted(linked & pages)
+
+    def test_the_readme_points_to_the_index(self) -> None:
+        """README.md sends readers to docs/index.md for the full list."""
+        assert "(docs/index.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
