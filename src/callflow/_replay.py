@@ -10,7 +10,7 @@ time, and must produce its record exactly. Anything refused on the way is a
 """
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 from callflow.book import TicketBook
@@ -94,7 +94,8 @@ def _check_record(index: int, record: object, previous: EventRecord | None) -> E
 
 
 def _check_history(history: object) -> tuple[EventRecord, ...]:
-    if isinstance(history, str | bytes | Mapping) or not isinstance(history, Iterable):
+    # A collection, not any iterable: its size is the data's, not an endless generator's.
+    if isinstance(history, str | bytes | Mapping) or not isinstance(history, Collection):
         raise ValidationError("history", history, "must be a sequence of EventRecord")
     records: list[EventRecord] = []
     for index, record in enumerate(history):
@@ -114,7 +115,7 @@ def _check_payload(cls: type, index: int, record: EventRecord) -> None:
 
 def replay(
     cls: type[C],
-    history: Iterable[EventRecord],
+    history: Collection[EventRecord],
     *,
     clock: Clock | None = None,
     book: TicketBook | None = None,

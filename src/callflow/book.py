@@ -25,7 +25,7 @@ Traceback (most recent call last):
 callflow.errors.NotFoundError: no ticket 'T-404'
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -161,7 +161,7 @@ def _owned(
     ticket, say): filtering again here means no one is shown another caller's
     records, whatever the book does.
     """
-    if isinstance(found, str | bytes) or not isinstance(found, Iterable):
+    if isinstance(found, str | bytes) or not isinstance(found, Collection):
         raise ValidationError(book_method, found, "must return a sequence of tickets")
     tickets = tuple(found)
     for ticket in tickets:

@@ -16,7 +16,7 @@ hold, request_manager, transfer, abandon
 """
 
 import enum
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal, Protocol
@@ -674,7 +674,7 @@ class Call(CaseWork):
     @classmethod
     def replay(
         cls,
-        history: Iterable[EventRecord],
+        history: Collection[EventRecord],
         *,
         clock: Clock | None = None,
         book: TicketBook | None = None,
@@ -689,7 +689,8 @@ class Call(CaseWork):
         ``observed`` data, and nothing is written to any ticket again.
 
         Args:
-            history: the records, starting with the call's ``ring``.
+            history: the records, starting with the call's ``ring`` (a list,
+                a tuple... such as ``call.history``).
             clock: the clock the rebuilt call uses from then on (default UTC now).
             book: the ticket book the call goes on with; its ticket is taken up
                 from there again.

@@ -33,7 +33,7 @@ returned to its writer by :func:`review_escalation` (CF603, seed 004).
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import attrs
 
@@ -85,8 +85,9 @@ _MASH_MIN = 3
 
 
 def _texts(field: str, values: object) -> list[str]:
-    # A bare string is iterable too: "hardware" would become {"h", "a", "r", ...}.
-    if isinstance(values, str) or not isinstance(values, Iterable):
+    # A bare string is iterable too: "hardware" would become {"h", "a", "r", ...};
+    # and a collection, not any iterable, so an endless generator cannot hang the check.
+    if isinstance(values, str) or not isinstance(values, Collection):
         raise ValidationError(field, values, "must be a collection of non-empty texts")
     texts = list(values)
     if not all(isinstance(text, str) and text.strip() for text in texts):
