@@ -92,6 +92,63 @@ class TestExtensions:
         """The extension is not part of the E.164 number."""
         assert "+442079460958" == parse_phone_number("020 7946 0958 ext. 7", region="GB").e164
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "+44 20 7946 0958 ext. 12",
+            "+44 20 7946 0958 x12",
+            "+44 20 7946 0958 #12",
+            "+44 20 7946 0958 extension 12",
+            "+44 20 7946 0958 anexo 12",
+            "+44 20 7946 0958;ext=12",
+            "+44 20 7946 0958,,12",
+            "+44 20 7946 0958x12",
+        ],
+    )
+    def test_every_marker_phonenumbers_knows(self, text: str) -> None:
+        """Labels in words (English, Spanish, RFC 3966) or signs all mark an extension."""
+        number = parse_phone_number(text)
+        assert ("+442079460958", "12") == (number.e164, number.extension)
+
+    @pytest.mark.parametrize(
+        ("text", "region"),
+        [
+            ("1-800-FLOWERS x12", None),
+            ("1-800-FLOWERS x12", "US"),
+            ("+1 800 FLOWERS ext. 12", None),
+            ("0800 FLOWERS ext. 5", "GB"),
+            ("0800 FLOWERS #5", "GB"),
+            ("+1 415 555 0132 AB x12", None),
+            ("+1 415 555 0132 a x12", None),
+            ("+1 415 555 0132 é x12", None),
+            ("Tel +1 415 555 0132 x12", None),
+        ],
+    )
+    def test_letters_before_an_extension_are_refused(self, text: str, region: str | None) -> None:
+        """Only the extension's marker may be letters: a vanity word before it is not converted."""
+        with pytest.raises(PhoneNumberError) as caught:
+            parse_phone_number(text, region=region)
+        assert (
+            f"'phone' has letters; write the number in digits (letters are not converted)"
+            f" (got {text!r})"
+        ) == str(caught.value)
+
+    @given(
+        st.sampled_from(REGIONS),
+        st.sampled_from([" ext. ", " x", " #", " extension ", ";ext=", ",,"]),
+        st.from_regex(r"[1-9][0-9]{0,5}", fullmatch=True),
+        st.text(st.characters(categories=["Lu", "Ll"]), min_size=1, max_size=8),
+    )
+    def test_a_word_before_any_marker_is_refused(
+        self, region: str, marker: str, extension: str, word: str
+    ) -> None:
+        """With a word between number and marker, the number has letters; without, it is kept."""
+        number = example(region, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        kept = parse_phone_number(number + marker + extension)
+        with pytest.raises(PhoneNumberError, match="has letters"):
+            parse_phone_number(f"{number} {word}{marker}{extension}")
+        assert extension == kept.extension
+
 
 class TestRefused:
     @pytest.mark.parametrize(
