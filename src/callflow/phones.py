@@ -134,23 +134,14 @@ def _is_extension(ending: str, extension: str) -> bool:
 def _number_part(text: str, extension: str | None) -> str:
     """``text`` without the extension ``phonenumbers`` found at its end (marker and digits).
 
-    The marker (``" ext. "``, ``" x"``, ``";ext="``...) has no digits: it ends
-    where the extension's digits start and begins after the last digit before
-    them, at the first place from which ``phonenumbers`` reads the ending as
-    the extension alone. Letters before that are the number's, not the marker's.
+    The extension is the longest ending of ``text`` that ``phonenumbers`` reads
+    as that extension alone (``" ext. 12"``, ``" x12"``, ``";ext=12"``...): an
+    ending that takes in any of the number's digits or letters is no extension.
     """
-    if not extension:
-        return text
-    digits_start, digits = len(text), 0
-    while digits_start > 0 and digits < len(extension):
-        digits_start -= 1
-        digits += text[digits_start].isdigit()
-    start = digits_start
-    while start > 0 and not text[start - 1].isdigit():
-        start -= 1
-    for cut in range(start, digits_start):
-        if _is_extension(text[cut:], extension):
-            return text[:cut]
+    if extension:
+        for cut in range(len(text)):
+            if _is_extension(text[cut:], extension):
+                return text[:cut]
     return text
 
 
