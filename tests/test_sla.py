@@ -5,7 +5,8 @@ clocks against its minute-by-minute model of open time.
 """
 
 import itertools
-from collections.abc import Callable
+import time as time_module
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,18 @@ def london(day: date, hour: int, minute: int = 0) -> datetime:
 
 def clock(target: timedelta = 4 * H, ratio: float = 0.8) -> SlaClock:
     return SlaClock.start(ClockKind.RESOLUTION, target, T0, warning_ratio=ratio)
+
+
+@pytest.fixture
+def machine_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone set to Asia/Kolkata (UTC+05:30) for the test."""
+    if not hasattr(time_module, "tzset"):
+        pytest.skip("the local zone can be changed only where time.tzset exists (not Windows)")
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time_module.tzset()
+    yield
+    monkeypatch.undo()
+    time_module.tzset()
 
 
 # -- targets and policies -----------------------------------------------------------------
@@ -138,6 +151,44 @@ class TestTargetsAndPolicy:
         with pytest.raises(ValidationError) as caught:
             SlaPolicy(targets=targets)
         assert ("targets", "P3") == (caught.value.field, caught.value.value)
+        expected = "'targets' must give a target for every priority; this one is missing (got 'P3')"
+        assert expected == str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("targets", "value", "reason"),
+        [
+            (
+                [DEFAULT_TARGETS[Priority.P1]],
+                [DEFAULT_TARGETS[Priority.P1]],
+                "must map each priority to a ServiceTarget",
+            ),
+            (
+                {**DEFAULT_TARGETS, Priority.P1: 4 * H},
+                4 * H,
+                "must map each priority to a ServiceTarget",
+            ),
+            (
+                {**DEFAULT_TARGETS, 1: DEFAULT_TARGETS[Priority.P2]},
+                1,
+                "must give each priority once",
+            ),
+        ],
+    )
+    def test_bad_targets_say_why(self, targets: object, value: object, reason: str) -> None:
+        """The message names ``targets``, says what they must be and shows the culprit."""
+        with pytest.raises(ValidationError) as caught:
+            SlaPolicy(targets=targets)  # type: ignore[arg-type]
+        assert (value, f"'targets' {reason} (got {value!r})") == (
+            caught.value.value,
+            str(caught.value),
+        )
+
+    def test_a_bad_warning_ratio_says_why(self) -> None:
+        """The ratio is a number strictly between 0 and 1; the message shows what was given."""
+        with pytest.raises(ValidationError) as caught:
+            SlaPolicy(warning_ratio=1)
+        expected = "'warning_ratio' must be a number between 0 and 1, exclusive (got 1)"
+        assert (1, expected) == (caught.value.value, str(caught.value))
 
 
 # -- the issue's known cases ----------------------------------------------------------------
@@ -223,6 +274,13 @@ class TestClock:
         c = SlaClock.start("update", H, datetime(2026, 3, 2, 9, tzinfo=LONDON))
         assert (ClockKind.UPDATE, UTC) == (c.kind, c.started_at.tzinfo)
 
+    def test_utc_whatever_the_machine_zone(self, machine_in_kolkata: None) -> None:
+        """On a machine whose local zone is not UTC, every stored time is still in UTC."""
+        c = SlaClock.start("update", H, datetime(2026, 3, 2, 9, tzinfo=LONDON))
+        c = c.pause(at(1)).resume(at(2)).stop(at(3))
+        stored = [c.started_at, *itertools.chain.from_iterable(c.pauses), c.stopped_at]
+        assert [timedelta(0)] * 4 == [moment.utcoffset() for moment in stored if moment]
+
     def test_warning_at_80_percent(self) -> None:
         """Warning at 80 % of 4 h: 3 h 12 min in; RUNNING before, WARNING from then."""
         c = clock()
@@ -266,6 +324,35 @@ class TestClock:
             c.elapsed(at(5)),
             c.remaining(at(4)),
         )
+
+    def test_paused_twice_then_resumed_keeps_both_pauses(self) -> None:
+        """Paused 1-2 h and 3-5 h: 3 h paused, so 4 h of running time end at 7 h."""
+        c = clock().pause(at(1)).resume(at(2)).pause(at(3)).resume(at(5))
+        assert (((at(1), at(2)), (at(3), at(5))), at(4 + 1 + 2)) == (c.pauses, c.due())
+        assert (3 * H, (1 + 1 + 1) * H) == (c.paused_time(at(6)), c.elapsed(at(6)))
+
+    def test_paused_twice_then_stopped_keeps_both_pauses(self) -> None:
+        """Paused 1-2 h, then from 3 h until stopped at 4 h: 2 h ran, 2 h paused."""
+        c = clock().pause(at(1)).resume(at(2)).pause(at(3)).stop(at(4))
+        assert (((at(1), at(2)), (at(3), at(4))), at(4)) == (c.pauses, c.stopped_at)
+        assert (2 * H, 2 * H, 2 * H) == (c.elapsed(at(9)), c.paused_time(at(9)), c.remaining(at(9)))
+
+    def test_the_target_reached_exactly_as_a_pause_starts(self) -> None:
+        """Paused at the due time itself: the due time is known (the pause's start), and
+        the clock is breached during the pause, as after it."""
+        c = clock().pause(at(4))
+        assert (at(4), at(3.2)) == (c.due(), c.warning_at())
+        assert (ClockState.BREACHED, True) == (c.state(at(4.5)), c.breached(at(4.5)))
+        resumed = c.resume(at(6))
+        assert (at(4), ClockState.BREACHED) == (resumed.due(), resumed.state(at(6)))
+
+    def test_the_warning_point_reached_exactly_as_a_pause_starts(self) -> None:
+        """Paused at the warning point (3 h 12 min): warning_at is the pause's start, and
+        the due time, 48 min of running later, waits for the resume."""
+        c = clock().pause(at(3.2))
+        assert (at(3.2), None) == (c.warning_at(), c.due())
+        resumed = c.resume(at(5))
+        assert (at(3.2), at(5.8)) == (resumed.warning_at(), resumed.due())
 
     def test_a_breached_clock_paused_stays_breached(self) -> None:
         """A pause after the due time does not hide the breach; the due time stays known."""
@@ -344,6 +431,8 @@ class TestClockErrors:
             (lambda c: c.pause(at(-1)), "at"),
             (lambda c: c.pause(at(1)).resume(at(0.5)), "at"),
             (lambda c: c.stop(at(2)).reopen(at(1)), "at"),
+            (lambda c: c.pause(at(2)).stop(at(1)), "at"),
+            (lambda c: c.stop(datetime(2026, 3, 2, 10)), "at"),
             (lambda c: c.restart(at(-0.1)), "at"),
             (lambda c: c.elapsed(at(-1)), "now"),
             (lambda c: c.pause(at(2)).state(at(1)), "now"),
@@ -374,13 +463,47 @@ class TestClockErrors:
                 start()
             assert "at" == caught.value.field
 
-    def test_state_errors_say_what_is_needed(self) -> None:
+    @pytest.mark.parametrize(
+        ("event", "message"),
+        [
+            (lambda c: c.resume(at(1)), "must be paused to be resumed (got 'running')"),
+            (lambda c: c.stop(at(1)).resume(at(2)), "must be paused to be resumed (got 'stopped')"),
+            (lambda c: c.pause(at(1)).pause(at(2)), "must be running to be paused (got 'paused')"),
+            (lambda c: c.stop(at(1)).pause(at(2)), "must be running to be paused (got 'stopped')"),
+            (
+                lambda c: c.stop(at(1)).stop(at(2)),
+                "must be running or paused to be stopped (got 'stopped')",
+            ),
+            (lambda c: c.reopen(at(1)), "must be stopped to be reopened (got 'running')"),
+            (
+                lambda c: c.pause(at(1)).reopen(at(2)),
+                "must be stopped to be reopened (got 'paused')",
+            ),
+        ],
+    )
+    def test_state_errors_say_what_is_needed(
+        self, event: Callable[[SlaClock], object], message: str
+    ) -> None:
         """The message names the clock, what it must be and what it is."""
-        with pytest.raises(
-            ValidationError,
-            match=r"'resolution clock' must be paused to be resumed \(got 'running'\)",
-        ):
-            clock().resume(at(1))
+        with pytest.raises(ValidationError) as caught:
+            event(clock())
+        assert f"'resolution clock' {message}" == str(caught.value)
+
+    def test_an_event_before_the_last_names_it(self) -> None:
+        """A time before the clock's last event is refused, giving that event's time."""
+        early = at(1)
+        with pytest.raises(ValidationError) as caught:
+            clock().pause(at(2)).resume(early)
+        expected = (
+            f"'at' must not be before the clock's last event (2026-03-02 11:00:00+00:00)"
+            f" (got {early!r})"
+        )
+        assert expected == str(caught.value)
+
+    def test_an_event_at_the_last_event_time_is_accepted(self) -> None:
+        """Two events at the same instant are in order: nothing is before the last one."""
+        c = clock().pause(at(1)).resume(at(1)).stop(at(1)).reopen(at(1)).restart(at(1))
+        assert (at(1), (), None) == (c.started_at, c.pauses, c.stopped_at)
 
     @pytest.mark.parametrize(
         ("changes", "field"),
@@ -409,6 +532,71 @@ class TestClockErrors:
         with pytest.raises(ValidationError) as caught:
             attrs.evolve(clock(), **changes)
         assert field == caught.value.field
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "value", "reason"),
+        [
+            (
+                {"pauses": at(1)},
+                "pauses",
+                at(1),
+                "must be a sequence of (start, end or None) pairs",
+            ),
+            ({"pauses": (at(1),)}, "pauses", at(1), "must hold (start, end or None) pairs"),
+            (
+                {"pauses": ([at(1), at(2), at(3)],)},
+                "pauses",
+                [at(1), at(2), at(3)],
+                "must hold (start, end or None) pairs",
+            ),
+            (
+                {"pauses": ((at(2), at(1)),)},
+                "pauses",
+                ((at(2), at(1)),),
+                "must be in order, after started_at",
+            ),
+            (
+                {"pauses": ((at(1), None), (at(2), at(3)))},
+                "pauses",
+                ((at(1), None), (at(2), at(3))),
+                "may leave only the last pause open, and not once stopped",
+            ),
+            (
+                {"pauses": ((at(1), None),), "stopped_at": at(2)},
+                "pauses",
+                ((at(1), None),),
+                "may leave only the last pause open, and not once stopped",
+            ),
+            (
+                {"pauses": ((at(1), at(3)),), "stopped_at": at(2)},
+                "stopped_at",
+                at(2),
+                "must not be before the start or the last pause",
+            ),
+            (
+                {"warning_ratio": "0.8"},
+                "warning_ratio",
+                "0.8",
+                "must be a number between 0 and 1, exclusive",
+            ),
+        ],
+    )
+    def test_bad_fields_say_why(
+        self, changes: dict[str, object], field: str, value: object, reason: str
+    ) -> None:
+        """The message names the field, says what it must be, and shows the value refused."""
+        with pytest.raises(ValidationError) as caught:
+            attrs.evolve(clock(), **changes)
+        assert (value, f"{field!r} {reason} (got {value!r})") == (
+            caught.value.value,
+            str(caught.value),
+        )
+
+    def test_a_naive_pause_end_names_the_pauses(self) -> None:
+        """Every time in ``pauses`` must be aware, the ends as well as the starts."""
+        with pytest.raises(ValidationError) as caught:
+            attrs.evolve(clock(), pauses=((at(1), datetime(2026, 3, 2, 11)),))
+        assert ("pauses", datetime(2026, 3, 2, 11)) == (caught.value.field, caught.value.value)
 
 
 # -- a ticket's clocks ---------------------------------------------------------------------
@@ -481,6 +669,46 @@ class TestTicketClocks:
         with pytest.raises(ValidationError) as caught:
             TicketClocks(clock(), clock(), None)  # type: ignore[arg-type]
         assert "resolution" == caught.value.field
+
+    def test_a_field_that_is_no_clock_says_so(self) -> None:
+        """The message names the field and shows what it got."""
+        with pytest.raises(ValidationError) as caught:
+            TicketClocks(clock(), "update clock", clock())  # type: ignore[arg-type]
+        expected = "'update' must be an SlaClock (got 'update clock')"
+        assert ("update clock", expected) == (caught.value.value, str(caught.value))
+
+    def test_an_event_before_the_last_names_the_clocks_last_event(self) -> None:
+        """The message gives the latest event of any clock, and the time refused."""
+        clocks = SlaPolicy().start_clocks(Priority.P2, T0).responded(at(1))
+        early = at(0.5)
+        with pytest.raises(ValidationError) as caught:
+            clocks.pause(early)
+        expected = (
+            f"'at' must not be before the clocks' last event (2026-03-02 10:00:00+00:00)"
+            f" (got {early!r})"
+        )
+        assert (early, expected) == (caught.value.value, str(caught.value))
+
+    def test_a_naive_time_is_refused_naming_at(self) -> None:
+        """Every event of the ticket's clocks needs an aware time."""
+        clocks = SlaPolicy().start_clocks(Priority.P2, T0)
+        naive = datetime(2026, 3, 2, 10)
+        for event in (clocks.pause, clocks.responded, clocks.resolved, clocks.reopened):
+            with pytest.raises(ValidationError) as caught:
+                event(naive)
+            assert ("at", naive) == (caught.value.field, caught.value.value)
+
+    def test_an_event_at_the_instant_of_the_last_one_is_accepted(self) -> None:
+        """An event at the same instant as the clocks' last event is in order."""
+        clocks = SlaPolicy().start_clocks(Priority.P2, T0).responded(at(1))
+        paused = clocks.pause(at(1))
+        assert ((), ((at(1), None),)) == (paused.first_response.pauses, paused.update.pauses)
+
+    def test_reopening_a_ticket_whose_resolution_clock_runs(self) -> None:
+        """reopened() leaves a resolution clock that was not stopped as it is."""
+        clocks = SlaPolicy().start_clocks(Priority.P2, T0)
+        reopened = clocks.reopened(at(1))
+        assert (clocks.resolution, at(1)) == (reopened.resolution, reopened.update.started_at)
 
 
 # -- properties --------------------------------------------------------------------------------

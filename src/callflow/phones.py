@@ -24,9 +24,10 @@ Conventions:
   own international prefix applies (``00`` from Italy, ``011`` from the US).
 - A national number needs a default region to be read in.
 - Letters are refused: ``phonenumbers`` would turn ``1-800-FLOWERS`` into
-  digits, which is a guess the slip should not make. The one exception is an
-  extension that ``phonenumbers`` recognises (``ext. 12``, ``x12``, ``#12``):
-  it is kept in :attr:`PhoneNumber.extension`.
+  digits, which is a guess the slip should not make. The one exception is the
+  marker of an extension that ``phonenumbers`` recognises (``ext. 12``,
+  ``x12``, ``#12``): the extension is kept in :attr:`PhoneNumber.extension`,
+  and letters before its marker are still refused (``1-800-FLOWERS x12``).
 - Region codes are ISO 3166 codes (``"GB"``, ``"IT"``), read case-insensitively.
 """
 
@@ -114,17 +115,34 @@ class PhoneNumber:
         return self.international()
 
 
+# A number spelled in letters, to try an ending on: phonenumbers reads what
+# follows it as an extension only if it is one, because any letter left over
+# joins the number (as a digit) and changes it.
+_SPELLED = "+1 800 FLOWERS"
+_SPELLED_E164 = "+18003569377"
+
+
+def _is_extension(ending: str, extension: str) -> bool:
+    """Whether ``phonenumbers`` reads ``ending`` as the extension ``extension`` and nothing more."""
+    try:
+        number = phonenumbers.parse(_SPELLED + ending, None)
+    except NumberParseException:
+        return False
+    return number.extension == extension and _format_e164(number) == _SPELLED_E164
+
+
 def _number_part(text: str, extension: str | None) -> str:
-    """``text`` without the extension ``phonenumbers`` found at its end (digits and marker)."""
-    if not extension:
-        return text
-    index, digits = len(text), 0
-    while index > 0 and digits < len(extension):
-        index -= 1
-        digits += text[index].isdigit()
-    while index > 0 and not text[index - 1].isdigit():
-        index -= 1  # the marker: "ext. ", " x", " #"...
-    return text[:index]
+    """``text`` without the extension ``phonenumbers`` found at its end (marker and digits).
+
+    The extension is the longest ending of ``text`` that ``phonenumbers`` reads
+    as that extension alone (``" ext. 12"``, ``" x12"``, ``";ext=12"``...): an
+    ending that takes in any of the number's digits or letters is no extension.
+    """
+    if extension:
+        for cut in range(len(text)):
+            if _is_extension(text[cut:], extension):
+                return text[:cut]
+    return text
 
 
 def _has_letters(text: str) -> bool:
