@@ -526,11 +526,6 @@ class TestGuards:
             checks,
         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="table.py bug: guards_of keeps one guard per rule code, so escalate's three CF601"
-        " guards come back as one (3 guards of 5)",
-    )
     def test_guards_of_escalate_gives_all_five(self) -> None:
         """Asked what escalating needs from any status, the lifecycle gives all five guards."""
         assert guards("escalate") == LIFECYCLE.guards_of("escalate")

@@ -321,19 +321,14 @@ class TestGuardsOf:
             table.guards_of("open"),
         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="table.py bug: _guards_of keeps one guard per rule code, so a second, different"
-        " guard of the same rule on the event is dropped (LIFECYCLE's escalate: 3 of 5)",
-    )
     def test_two_guards_of_one_rule_are_both_given(self) -> None:
         """Two different guards enforcing one rule are two requirements: both are given."""
         table = guarded(T("force", Door.SHUT, Door.OPEN, (KEY, THE_KEY)))
         assert (KEY, THE_KEY) == table.guards_of("force")
 
-    def test_an_unknown_event_is_a_key_error(self) -> None:
-        """Like target(), guards_of() knows only the table's events."""
-        with pytest.raises(KeyError):
+    def test_an_unknown_event_is_refused(self) -> None:
+        """Like target(), guards_of() knows only the table's events: a ValidationError."""
+        with pytest.raises(ValidationError, match="'event' must be an event of the table"):
             guarded().guards_of("force")
 
 

@@ -219,7 +219,7 @@ class TransitionTable(Generic[S, M]):
         return self._targets[self._known(event)]
 
     def guards_of(self, event: str) -> tuple[Guard[M], ...]:
-        """Every guard any row of ``event`` has, each rule once.
+        """Every guard any row of ``event`` has, each guard once, in table order.
 
         Raises:
             ValidationError: for an event the table does not have.
@@ -330,9 +330,6 @@ def _check_target(event: str, rows: Iterable[Transition[S, M]]) -> S | None:
 
 
 def _guards_of(event: str, rows: Iterable[Transition[S, M]]) -> tuple[Guard[M], ...]:
-    by_rule: dict[str, Guard[M]] = {}
-    for row in rows:
-        if row.event == event:
-            for guard in row.guards:
-                by_rule.setdefault(guard.rule or guard.requirement, guard)
-    return tuple(by_rule.values())
+    # Each guard once: guards compare by rule and requirement, so the same guard on
+    # several rows is one, while two requirements of one rule are two.
+    return tuple(dict.fromkeys(g for row in rows if row.event == event for g in row.guards))
