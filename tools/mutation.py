@@ -46,6 +46,12 @@ MODULES: Mapping[str, tuple[str, ...]] = {
     "phones": ("tests/test_phones.py",),
     "sla": ("tests/test_sla.py",),
     "calendars": ("tests/test_calendars.py",),
+    "clock": ("tests/test_boundaries.py", "tests/test_call.py"),
+    "records": ("tests/test_boundaries.py", "tests/test_call.py"),
+    "documents": ("tests/test_boundaries.py", "tests/test_messages.py"),
+    "_replay": ("tests/test_boundaries.py", "tests/test_call.py", "tests/test_call_tickets.py"),
+    "_casework": ("tests/test_call_tickets.py", "tests/test_refusals.py"),
+    "book": ("tests/test_book.py", "tests/test_refusals.py"),
 }
 """Each module of ``src/callflow`` that is mutation-tested, with its own test files."""
 
