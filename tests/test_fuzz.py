@@ -172,10 +172,12 @@ class TestTheHarness:
         assert [cls for cls in owners if not fuzzing.instance_variants(cls)] == []
 
     def test_an_escape_is_caught_with_its_origin(self) -> None:
-        """A built-in exception from inside callflow is an escape, located in callflow."""
-        result = fuzzing.attempt("x", lambda: callflow.render_timeline("x"), repro="x")
+        """A built-in exception raised inside callflow is an escape, located in callflow."""
+        agent = callflow.Agent(name="Bill", organisation="ACME Corp")
+        result = fuzzing.attempt("x", lambda: Call(agent, clock=lambda: 1 / 0), repro="x")
         assert Outcome.ESCAPE == result.outcome
-        assert "timeline.py" in result.origin
+        assert "ZeroDivisionError" == result.error_type
+        assert result.origin.startswith("callflow/")
 
     def test_a_refusal_is_not_a_failure(self) -> None:
         """A CallflowError that changes nothing is a refusal."""
