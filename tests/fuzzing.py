@@ -77,6 +77,7 @@ from callflow import (
     DEFAULT_MATRIX,
     LIFECYCLE,
     PROCEDURE,
+    AccessDeniedError,
     Agent,
     AlwaysOpen,
     BusinessCalendar,
@@ -2187,7 +2188,7 @@ def _built_instance(cls: type) -> Value | None:
 # -- one case: one entry point, drawn arguments ------------------------------------------
 
 CONTRACTS: dict[str, tuple[type[BaseException], ...]] = {
-    "callflow.call.Call.replay": (ValidationError, NotFoundError),
+    "callflow.call.Call.replay": (ValidationError, NotFoundError, AccessDeniedError),
     "callflow.messages.PhoneMessage.from_json": (ValidationError,),
     "callflow.messages.PhoneMessage.from_dict": (ValidationError,),
     "callflow.codec.structure": (ValidationError,),

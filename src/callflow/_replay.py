@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from callflow.book import TicketBook
 from callflow.clock import Clock, utc_now
-from callflow.errors import CallflowError, ValidationError
+from callflow.errors import AccessDeniedError, CallflowError, ValidationError
+from callflow.people import Caller
 from callflow.promises import PromiseLedger
 from callflow.records import EventRecord, RuleBreach
 from callflow.stages import PROCEDURE
@@ -138,7 +139,7 @@ def replay(
     if book is not None:
         call._book = book
         if call._ticket_number is not None:
-            call._ticket = _taken_up(book, call._ticket_number)
+            call._ticket = _taken_up(book, call._ticket_number, call.caller)
     if promises is not None:
         call._promises = promises
     return call
@@ -183,9 +184,17 @@ def _located(error: ValidationError, where: str) -> ValidationError:
     return ValidationError(f"{where}.{error.field}", error.value, error.reason)
 
 
-def _taken_up(book: TicketBook, number: str) -> Ticket:
-    """The call's ticket, from the book the replayed call goes on with."""
+def _taken_up(book: TicketBook, number: str, caller: Caller | None) -> Ticket:
+    """The call's ticket, from the book the replayed call goes on with: the caller's own.
+
+    The history names the ticket; a doctored one could name another caller's,
+    so the ticket's caller is checked as the live call checked it.
+    """
     ticket = book.get(number)
     if not isinstance(ticket, Ticket) or ticket.number != number:
         raise ValidationError(f"book.get({number!r})", ticket, "must be that ticket")
+    owner = ticket.caller.user_id
+    if caller is None or owner is None or owner != caller.user_id:
+        reason = "it belongs to another caller than the one the history identifies"
+        raise AccessDeniedError(f"ticket {number}", reason)
     return ticket

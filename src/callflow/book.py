@@ -113,10 +113,10 @@ class MemoryTicketBook:
 
     def get(self, number: str) -> Ticket:
         """The ticket numbered ``number``."""
-        try:
-            return self._tickets[number]
-        except (KeyError, TypeError):  # TypeError: an unhashable "number"
-            raise NotFoundError("ticket", number) from None
+        found = self._tickets.get(number) if type(number) is str else None
+        if found is None:
+            raise NotFoundError("ticket", number)
+        return found
 
     def new_number(self) -> str:
         """The next unused number."""
@@ -128,10 +128,12 @@ class MemoryTicketBook:
 
     def tickets_of_caller(self, user_id: str) -> Sequence[Ticket]:
         """Every ticket of the caller with ``user_id``, oldest first."""
+        check_text("user_id", user_id)
         return self._select(lambda t: t.caller.user_id == user_id)
 
     def tickets_of_unit(self, asset_tag: str) -> Sequence[Ticket]:
         """Every ticket about the unit ``asset_tag``, oldest first."""
+        check_text("asset_tag", asset_tag)
         return self._select(lambda t: t.asset_tag == asset_tag)
 
     def overdue(self, now: datetime) -> tuple[Promise, ...]:

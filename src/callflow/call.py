@@ -702,6 +702,8 @@ class Call(CaseWork):
                 produced (each record is checked before anything is replayed), or
                 an argument is of the wrong kind; it names the record or argument.
             NotFoundError: when ``book`` does not have the call's ticket.
+            AccessDeniedError: when the ticket the history names in ``book`` is
+                another caller's (a doctored history).
         """
         return _replay.replay(cls, history, clock=clock, book=book, promises=promises)
 

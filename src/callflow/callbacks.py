@@ -120,6 +120,7 @@ def _day(moment: datetime) -> str:
 
 def describe_moment(moment: datetime) -> str:
     """An aware moment for a reader, in its own zone: "Mon 30 Mar 2026 14:05 (Europe/Rome)"."""
+    moment = check_aware("moment", moment)
     return f"{_day(moment)} {moment:%H:%M} ({_zone_name(moment)})"
 
 

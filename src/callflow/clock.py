@@ -93,6 +93,9 @@ def shift(field: str, moment: datetime, delta: timedelta) -> datetime:
     callflow.errors.ValidationError: 'timeframe' takes the time past 9998-12-31 (UTC) \
 (got datetime.timedelta(days=999999999, seconds=86399, microseconds=999999))
     """
+    moment = check_aware("moment", moment)
+    if not isinstance(delta, timedelta):
+        raise ValidationError(field, delta, "must be a timedelta")
     try:
         moved = moment + delta
     except OverflowError:

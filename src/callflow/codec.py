@@ -146,9 +146,13 @@ def unstructure(value: object) -> Any:
     """``value`` as JSON-ready data: dicts, lists, text, numbers, booleans and ``None``.
 
     Raises:
-        ValidationError: for a datetime whose zone cannot be written exactly.
+        ValidationError: for a datetime whose zone cannot be written exactly, or
+            a value nested deeper than Python can walk.
     """
-    return converter.unstructure(value)
+    try:
+        return converter.unstructure(value)
+    except RecursionError:  # cattrs walks nested data by recursion: a guard, not a bug
+        raise ValidationError("value", value, "is nested too deeply to be written") from None
 
 
 def _located(error: BaseException, path: tuple[str, ...]) -> ValidationError:
@@ -197,7 +201,8 @@ def structure(
         raise type(error)(field, error.value, error.reason) from error
     except StructureHandlerNotFoundError:
         raise ValidationError("kind", kind, "is not a kind of value callflow reads") from None
-    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as error:
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError, NameError) as error:
+        # NameError: a class whose annotations name a type cattrs cannot resolve.
         # cattrs' own hooks for plain types (int("x")...) raise built-ins for a lone value.
         reason = f"cannot be read as {getattr(kind, '__name__', kind)} ({error})"
         raise ValidationError(field, data, reason) from None

@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from callflow.errors import ValidationError
-from callflow.validators import positive_int
+from callflow.validators import check_text, positive_int
 
 __all__ = ["DEFAULT_LIMITS", "DocumentLimits", "check_document", "read_json"]
 
@@ -116,6 +116,7 @@ def check_document(
         ValidationError: naming the path of the first value refused (``message.callback``).
     """
     limits = _limits(limits)
+    check_text("field", field)
     pending: list[tuple[object, str, int]] = [(data, field, 1)]
     items = 1  # every value is counted when it is found, before it is looked into
     while pending:

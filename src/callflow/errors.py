@@ -6,6 +6,7 @@ callers that do not know callflow. Each carries the data that caused it as
 attributes, and its message is one sentence naming them.
 """
 
+import reprlib
 from collections.abc import Sequence
 
 __all__ = [
@@ -40,7 +41,7 @@ class ValidationError(CallflowError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field!r} {reason} (got {value!r})")
+        super().__init__(f"{shown(field)} {reason} (got {shown(value)})")
 
 
 class PhoneNumberError(ValidationError):
@@ -108,7 +109,7 @@ class InvalidTransitionError(CallflowError, ValueError):
         because = f" ({rule})" if rule else ""
         options = ", ".join(self.allowed) if self.allowed else "none"
         super().__init__(
-            f"event {event!r} refused in stage {_state_name(stage)}: {reason}{because};"
+            f"event {shown(event)} refused in stage {_state_name(stage)}: {reason}{because};"
             f" allowed now: {options}"
         )
 
@@ -152,8 +153,8 @@ class TicketTransitionError(CallflowError, ValueError):
         because = f" ({', '.join(self.rules)})" if self.rules else ""
         options = ", ".join(self.allowed) if self.allowed else "none"
         super().__init__(
-            f"ticket event {event!r} refused in status {_state_name(status)}: {reason}{because};"
-            f" allowed from this status: {options}"
+            f"ticket event {shown(event)} refused in status {_state_name(status)}:"
+            f" {reason}{because}; allowed from this status: {options}"
         )
 
 
@@ -166,7 +167,7 @@ class UnknownRuleError(CallflowError, LookupError):
 
     def __init__(self, code: object) -> None:
         self.code = code
-        super().__init__(f"unknown rule code {code!r}; see callflow.rules.RULES")
+        super().__init__(f"unknown rule code {shown(code)}; see callflow.rules.RULES")
 
 
 class NotFoundError(CallflowError, LookupError):
@@ -180,7 +181,7 @@ class NotFoundError(CallflowError, LookupError):
     def __init__(self, kind: str, key: object) -> None:
         self.kind = kind
         self.key = key
-        super().__init__(f"no {kind} {key!r}")
+        super().__init__(f"no {kind} {shown(key)}")
 
 
 class AccessDeniedError(CallflowError):
@@ -203,4 +204,40 @@ class AccessDeniedError(CallflowError):
 
 
 def _state_name(state: object) -> str:
-    return str(getattr(state, "name", state))
+    name = getattr(state, "name", None)
+    return name if isinstance(name, str) else shown(state)
+
+
+_LONGEST = 2_000
+"""The longest value an error message shows in full; a longer one is abbreviated."""
+_BRIEF = reprlib.Repr()  # Python 3.11's takes no arguments: its limits are set below
+_BRIEF.maxlevel = 4
+_BRIEF.maxdict = _BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxset = _BRIEF.maxfrozenset = 8
+_BRIEF.maxstring = _BRIEF.maxlong = _BRIEF.maxother = 200
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message, whatever the value.
+
+    An error must be raised even about a value that cannot be printed: one
+    nested deeper than Python recurses, an int too long to write, an object
+    whose ``__repr__`` raises. Those, and values whose repr is very long, are
+    abbreviated (``reprlib``) or named by their type.
+
+    >>> shown("E1234")
+    "'E1234'"
+    >>> shown(10**5000)
+    '<int of 16610 bits>'
+    """
+    try:
+        text = repr(value)
+    except Exception:  # RecursionError, ValueError (int digits), a raising __repr__
+        text = None
+    if text is not None and len(text) <= _LONGEST:
+        return text
+    if isinstance(value, int):
+        return f"<int of {value.bit_length()} bits>"
+    try:
+        return _BRIEF.repr(value)
+    except Exception:
+        return f"<{type(value).__name__} object>"

@@ -280,11 +280,10 @@ def _rights(field: str, value: object) -> frozenset[str]:
     # A collection, not any iterable: an endless generator must not hang the check.
     if isinstance(value, str) or not isinstance(value, Collection):
         raise ValidationError(field, value, "must be a set of access rights, as text")
-    rights = frozenset(value)
-    for right in rights:
+    for right in value:  # checked before hashing: a list inside is refused, not a TypeError
         if not isinstance(right, str) or not right.strip():
             raise ValidationError(field, value, "must be a set of access rights, as text")
-    return rights
+    return frozenset(value)
 
 
 def _tier_key(field: str, mapping: object, tier: object) -> int:

@@ -474,7 +474,7 @@ def rule(code: str) -> Rule:
     ...
     callflow.errors.UnknownRuleError: unknown rule code 'CF999'; see callflow.rules.RULES
     """
-    try:
-        return RULES[code]
-    except (KeyError, TypeError):  # TypeError: an unhashable "code"
-        raise UnknownRuleError(code) from None
+    found = RULES.get(code) if type(code) is str else None  # no foreign __hash__ runs
+    if found is None:
+        raise UnknownRuleError(code)
+    return found

@@ -25,6 +25,7 @@ from datetime import datetime
 
 import attrs
 
+from callflow.clock import check_aware
 from callflow.errors import ValidationError
 from callflow.records import EventRecord
 from callflow.stages import Stage
@@ -57,7 +58,8 @@ class Screening:
     last_event: int | None
 
     def covers(self, moment: datetime) -> bool:
-        """Whether ``moment`` falls in the screening (its end excluded)."""
+        """Whether ``moment`` (aware) falls in the screening (its end excluded)."""
+        moment = check_aware("moment", moment)
         return self.since <= moment and (self.until is None or moment < self.until)
 
 

@@ -89,10 +89,10 @@ class ClockState(enum.Enum):
 
 
 def _ratio(value: object) -> float:
-    ratio = 0.0 if isinstance(value, bool) or not isinstance(value, int | float) else float(value)
-    if not 0 < ratio < 1:
+    # Compared before float(): an int too large for a float is refused, not an OverflowError.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
         raise ValidationError("warning_ratio", value, "must be a number between 0 and 1, exclusive")
-    return ratio
+    return float(value)
 
 
 def _calendar(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:

@@ -195,17 +195,13 @@ class TransitionTable(Generic[S, M]):
 
     def transition(self, state: S, event: str) -> Transition[S, M] | None:
         """The row for ``event`` in ``state``, or ``None`` if the event is not allowed there."""
-        try:
-            return self._index.get((state, event))
-        except TypeError:  # an unhashable state or event names no row
-            return None
+        if type(event) is not str or not isinstance(state, enum.Enum):
+            return None  # checked first: no foreign __hash__ or __eq__ runs
+        return self._index.get((state, event))
 
     def outgoing(self, state: S) -> tuple[Transition[S, M], ...]:
         """The rows leaving ``state``, in table order (none for a state the table lacks)."""
-        try:
-            return self._outgoing.get(state, ())
-        except TypeError:
-            return ()
+        return self._outgoing.get(state, ()) if isinstance(state, enum.Enum) else ()
 
     def target(self, event: str) -> S | None:
         """Where ``event`` leads from anywhere, or ``None`` for an internal-only event.
@@ -237,15 +233,12 @@ class TransitionTable(Generic[S, M]):
             raise ValidationError("state", state, "must be a state of the table")
         try:
             self._engine.move(subject, state)
-        except AttributeError:
+        except (AttributeError, TypeError):  # a slotted object, a class...
             reason = f"must have a settable {self.state_attribute!r} attribute"
             raise ValidationError("subject", subject, reason) from None
 
     def _has_state(self, state: object) -> bool:
-        try:
-            return state in self.states
-        except TypeError:
-            return False
+        return isinstance(state, enum.Enum) and state in self.states
 
     def _known(self, event: object) -> str:
         if type(event) is not str or event not in self._targets:

@@ -11,6 +11,7 @@ callflow.errors.ValidationError: 'label' must be non-empty text (got '  ')
 """
 
 import enum
+import functools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -54,9 +55,13 @@ def check_optional_text(field: str, value: object) -> str | None:
     return None if value is None else check_text(field, value)
 
 
+_LARGEST = 2**63 - 1
+"""The largest whole number callflow counts with (what a 64-bit store keeps)."""
+
+
 def check_positive_int(field: str, value: object) -> int:
-    """Return ``value`` if it is a whole number of at least 1 (``bool`` is refused)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    """Return ``value`` if it is a whole number from 1 to 2**63 - 1 (``bool`` is refused)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _LARGEST:
         raise ValidationError(field, value, "must be a positive whole number")
     return value
 
@@ -70,6 +75,7 @@ def check_flag(field: str, value: object) -> bool:
 
 def check_duration(field: str, value: object, *, zero: bool = False) -> timedelta:
     """Return ``value`` if it is a positive :class:`~datetime.timedelta` (or zero, if allowed)."""
+    check_flag("zero", zero)
     if not isinstance(value, timedelta) or value < _ZERO or (value == _ZERO and not zero):
         kind = "a timedelta of zero or more" if zero else "a positive timedelta"
         raise ValidationError(field, value, f"must be {kind}")
@@ -96,14 +102,22 @@ def to_member(kind: type[E], field: str, value: object) -> E:
         raise ValidationError("kind", kind, "must be an Enum class")
     if isinstance(value, kind):
         return value
-    if not isinstance(value, bool):
+    # Only a value of the kind its members have is looked up: nothing else can
+    # match, and a foreign value's own __hash__ or __eq__ never runs.
+    if type(value) in _value_types(kind):
         try:
             return kind(value)
-        except (ValueError, TypeError):
+        except ValueError:
             pass
     values = [repr(member.value) for member in kind]
     choices = values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
     raise ValidationError(field, value, f"must be {choices}")
+
+
+@functools.cache
+def _value_types(kind: type[enum.Enum]) -> frozenset[type]:
+    """The types of ``kind``'s members' values (``bool`` never among them)."""
+    return frozenset(type(member.value) for member in kind) - {bool}
 
 
 def field_name(attribute: "attrs.Attribute[Any]") -> str:
@@ -179,7 +193,8 @@ def positive_int(*, optional: bool = False) -> _CheckValidator:
 
 def duration(*, zero: bool = False, optional: bool = False) -> _CheckValidator:
     """attrs validator: a positive timedelta (or zero, if ``zero``; ``None``, if ``optional``)."""
-    if zero:
+    check_flag("optional", optional)
+    if check_flag("zero", zero):
         return _CheckValidator("duration", lambda f, v: check_duration(f, v, zero=True), optional)
     return _CheckValidator("positive_duration", check_duration, optional)
 
