@@ -11,10 +11,11 @@ the pattern's open time, its *base*. The others deviate from it:
 
 :class:`WeekTotals` keeps, for each block of :data:`BLOCK_WEEKS` weeks (built
 the first time a query reaches it), the weeks that deviate, in order, with
-prefix sums of their deviations. The open time of a run of weeks, and the week
-in which a duration runs out, then cost a step per block and a bisection, not
-a walk over every week. All amounts are whole microseconds (``int``), so the
-sums are exact.
+prefix sums of their deviations, and the totals of consecutive blocks added
+up. The open time of a span of weeks, and the week in which a duration runs
+out, then cost a few bisections, not a walk over every week; building the
+blocks a query reaches costs, once, in proportion to their years and their
+holidays. All amounts are whole microseconds (``int``), so the sums are exact.
 
 Offset changes are found by sampling the zone's offset every
 :data:`SAMPLE_STEP` of local time and bisecting where two samples differ: two
@@ -107,8 +108,9 @@ class Change(NamedTuple):
     """A change of a zone's UTC offset, as the local times it can disturb.
 
     The local times from ``start`` to ``end`` (microseconds since 0001-01-01,
-    naive local time) include the skipped or repeated ones, widened by the
-    change's size on each side whatever the zone does with them.
+    naive local time) are the change's size either side of where it happens,
+    as closely as it was located: they hold the skipped or repeated times
+    whichever convention the tzinfo has for them.
     """
 
     start: int
@@ -364,9 +366,17 @@ class _Block(NamedTuple):
 
 
 _LAST_BLOCK = LAST_WEEK // BLOCK_WEEKS
-_NO_RUN: tuple[int, list[int]] = (_LAST_BLOCK + 1, [0])
-"""A run that covers nothing: the first query starts one."""
 _UNCOPIED = frozenset({"_lock", "_run"})
+
+
+def _new_run() -> tuple[threading.RLock, tuple[int, list[int]]]:
+    """A lock, and a run that covers nothing (the first query starts one).
+
+    A calendar is shared: its run is extended by one thread at a time. The lock
+    is re-entrant because building a block may ask the caller's holidays
+    container, which might in turn ask the calendar.
+    """
+    return threading.RLock(), (_LAST_BLOCK + 1, [0])
 
 
 class WeekTotals:
@@ -409,8 +419,7 @@ class WeekTotals:
         self._changes = changes
         self._week_total = week_total
         self._blocks: dict[int, _Block] = {}
-        self._lock = threading.Lock()  # a calendar is shared: its run is extended by one at a time
-        self._run = _NO_RUN
+        self._lock, self._run = _new_run()
         day_open = [0] * 7
         for start, end in self._pattern:
             day_open[start // DAY] += end - start
@@ -425,7 +434,7 @@ class WeekTotals:
     def __setstate__(self, state: dict[str, object]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
-        self._lock, self._run = threading.Lock(), _NO_RUN
+        self._lock, self._run = _new_run()
 
     def open_time(self, first: int, end: int) -> int:
         """The open time of the weeks from ``first`` to ``end`` (excluded; at most LAST_WEEK)."""

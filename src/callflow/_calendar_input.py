@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from callflow.errors import ValidationError
 
-__all__ = ["MIDNIGHT", "Hours", "holidays_key", "to_holidays", "weekly_hours"]
+__all__ = ["MIDNIGHT", "Hours", "holidays_key", "to_holidays", "weekly_hours", "weekly_pattern"]
 
 MIDNIGHT = time()
 """As a closing time: 24:00, the end of the day."""
@@ -66,6 +66,27 @@ def weekly_hours(value: object) -> tuple[Hours, ...]:
     if not any(week):
         raise ValidationError("hours", value, "must open at some time of the week")
     return tuple(week)
+
+
+def weekly_pattern(hours: tuple[Hours, ...]) -> list[tuple[int, int]]:
+    """The week's opening intervals in microseconds from Monday 00:00 local, in order.
+
+    >>> weekly_pattern(weekly_hours({0: [(time(9), time(17))], 6: [(time(22), MIDNIGHT)]}))
+    [(32400000000, 61200000000), (597600000000, 604800000000)]
+    """
+    return [
+        (
+            _micros(day, opening),
+            _micros(day + 1, MIDNIGHT) if closing == MIDNIGHT else _micros(day, closing),
+        )
+        for day, intervals in enumerate(hours)
+        for opening, closing in intervals
+    ]
+
+
+def _micros(day: int, moment: time) -> int:
+    """``moment`` of weekday ``day`` in microseconds from Monday 00:00."""
+    return ((day * 24 + moment.hour) * 60 + moment.minute) * 60_000_000 + moment.second * 1_000_000
 
 
 def to_holidays(value: object) -> Container[date]:

@@ -33,7 +33,14 @@ import attrs
 from dateutil import tz
 
 from callflow import _calendar_index as index
-from callflow._calendar_input import MIDNIGHT, Hours, holidays_key, to_holidays, weekly_hours
+from callflow._calendar_input import (
+    MIDNIGHT,
+    Hours,
+    holidays_key,
+    to_holidays,
+    weekly_hours,
+    weekly_pattern,
+)
 from callflow.clock import LATEST, check_aware, shift, to_zone
 from callflow.errors import ValidationError
 
@@ -162,23 +169,6 @@ def _span(day_intervals: Hours) -> str:
     )
 
 
-def _seconds(moment: time) -> int:
-    return (moment.hour * 60 + moment.minute) * 60 + moment.second
-
-
-def _pattern(hours: tuple[Hours, ...]) -> list[tuple[int, int]]:
-    """The week's opening intervals in microseconds from Monday 00:00 local, in order."""
-    second = 1_000_000
-    return [
-        (
-            day * index.DAY + _seconds(o) * second,
-            (day + 1) * index.DAY if c == MIDNIGHT else day * index.DAY + _seconds(c) * second,
-        )
-        for day, intervals in enumerate(hours)
-        for o, c in intervals
-    ]
-
-
 @attrs.frozen(repr=False)
 class BusinessCalendar:
     """Open time on weekly hours, less holidays, read in a time zone.
@@ -231,7 +221,10 @@ class BusinessCalendar:
     @_totals.default
     def _totals_default(self) -> index.WeekTotals:
         return index.WeekTotals(
-            _pattern(self.hours), self._lookup, index.zone_changes(self.zone), self._week_total
+            weekly_pattern(self.hours),
+            self._lookup,
+            index.zone_changes(self.zone),
+            self._week_total,
         )
 
     @classmethod
