@@ -8,11 +8,14 @@ drawn zones' DST changes, so wall time alone decides; the DST edge cases
 (skipped and repeated hours, midnight) have example tests of their own.
 """
 
+import bisect
 import copy
+import itertools
 import pickle
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from fractions import Fraction
 from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
@@ -24,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callflow import _calendar_index as index
-from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar, to_zone
+from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar, check_calendar, to_zone
 from callflow.clock import EARLIEST, LATEST
 from callflow.errors import ValidationError
 
@@ -36,6 +39,16 @@ H = timedelta(hours=1)
 
 def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def fresh_zone_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test samples the zones it uses itself: the process-wide cache starts empty.
+
+    So a test's outcome never hangs on the tests before it (and mutation testing
+    sees which tests sample zones).
+    """
+    monkeypatch.setattr(index, "_ZONES", {})
 
 
 # -- the independent model used by the property tests ---------------------------------
@@ -977,13 +990,18 @@ class TestTheEdgesOfTime:
         assert datetime(1, 12, 31, tzinfo=WEST) == opens
 
     def test_the_last_instant_works_in_a_zone_already_in_9999(self) -> None:
-        """LATEST read 23 hours ahead of UTC falls on 1 January 9999: reachable, not beyond."""
+        """LATEST read 23 hours ahead of UTC falls on 1 January 9999: reachable, not beyond,
+        from an hour before or from two weeks before (the last week counted whole)."""
         calendar = around_the_clock(EAST)
+        assert LATEST == calendar.add(LATEST - 15 * 24 * H, 15 * 24 * H)
         due = calendar.add(LATEST - H, H)
         assert (LATEST, EAST, date(9999, 1, 1)) == (due, due.tzinfo, due.date())
         assert H == calendar.between(LATEST - H, LATEST)
-        with pytest.raises(ValidationError, match="'duration' takes the due time past 9998-12-31"):
+        with pytest.raises(
+            ValidationError, match="'duration' takes the due time past 9998-12-31"
+        ) as caught:
             calendar.add(LATEST - H, 2 * H)
+        assert ("duration", 2 * H) == (caught.value.field, caught.value.value)
         with pytest.raises(ValidationError, match="'duration' takes the due time past 9998-12-31"):
             around_the_clock(WEST).add(LATEST, H)
 
@@ -1158,6 +1176,7 @@ class TestOddZones:
         ):
             with pytest.raises(ValidationError) as caught:
                 query()
+            assert isinstance(caught.value.value, UntilThe3000s)
             assert ("zone", "no offsets after 3000") == (
                 caught.value.field,
                 str(caught.value).split("RuntimeError('")[1].split("'")[0],
@@ -1224,3 +1243,202 @@ class TestTheIndex:
         """Two calendars in one zone sample it once."""
         assert index.zone_changes(LONDON) is index.zone_changes(ZoneInfo("Europe/London"))
         assert index.zone_changes(Unhashable()) is not index.zone_changes(Unhashable())
+
+
+# -- what users read: refusals and their messages ----------------------------------------------
+
+
+class NoneAfter3000(tzinfo):
+    """A tzinfo whose utcoffset() gives None after the year 3000 (as if it did not know)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None if dt is not None and dt.year > 3000 else timedelta(0)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+
+class TestRefusals:
+    def test_time_dst_gives_back_is_reachable_near_the_end(self) -> None:
+        """Open one second a week, Sunday 01:59:59, in London: the October Sunday it lasts an
+        hour and a second (02:00 comes after the repeated hour). From 9990 that makes about
+        9 hours in all, though the weeks alone hold 7 minutes: 6 hours are due (in 9995, in
+        the index's last block), 12 refused."""
+        calendar = BusinessCalendar({6: [(time(1, 59, 59), time(2))]}, zone=LONDON)
+        start = datetime(9990, 1, 1, tzinfo=UTC)
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        due = calendar.add(start, 6 * H)
+        assert (oracle.add(start, 6 * H), 9995) == (due, due.year)
+        assert timedelta(hours=9, minutes=7, seconds=40) == calendar.between(start, LATEST)
+        with pytest.raises(ValidationError, match="'duration' takes the due time past 9998-12-31"):
+            calendar.add(start, 12 * H)
+
+    def test_check_calendar_accepts_calendars_and_names_what_it_refuses(self) -> None:
+        """Both calendars pass (twice: the second time from the known types); others are named."""
+        for calendar in (OFFICE, AlwaysOpen(), OFFICE, AlwaysOpen()):
+            assert calendar is check_calendar("calendar", calendar)
+        with pytest.raises(ValidationError) as caught:
+            check_calendar("policy.calendar", "24x7")
+        assert (
+            "'policy.calendar' must be a Calendar (with add, between, is_open, zone) (got '24x7')"
+        ) == str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (
+                lambda: AlwaysOpen().between(
+                    datetime(2026, 3, 2), datetime(2026, 3, 3, tzinfo=UTC)
+                ),
+                "'start' must be a timezone-aware datetime"
+                " (got datetime.datetime(2026, 3, 2, 0, 0))",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=5),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got 5)",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=(0, 7)),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got 7)",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=[True]),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got True)",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=()),
+                "'days' must name at least one weekday (got ())",
+            ),
+            (
+                lambda: OFFICE.add(london(2026, 3, 2), timedelta(days=-1)),
+                "'duration' must be a timedelta of zero or more (got datetime.timedelta(days=-1))",
+            ),
+        ],
+    )
+    def test_messages_name_the_field_and_the_value(self, call: object, message: str) -> None:
+        """What a user reads: the field, the rule, the value."""
+        with pytest.raises(ValidationError) as caught:
+            call()  # type: ignore[operator]
+        assert message == str(caught.value)
+
+    def test_a_zone_that_gives_no_offset_later_is_named(self) -> None:
+        """utcoffset() giving None in the year 3001: the zone is named, and why."""
+        calendar = BusinessCalendar.weekly(zone=NoneAfter3000())
+        with pytest.raises(ValidationError) as caught:
+            calendar.add(datetime(2026, 3, 2, tzinfo=UTC), timedelta(days=200_000))
+        assert "zone" == caught.value.field
+        assert "could not give its UTC offsets in the weeks from " in str(caught.value)
+        assert "(TypeError('utcoffset() gave None'))" in str(caught.value)
+
+    def test_new_years_eve_in_a_container_closes_the_office(self) -> None:
+        """A container is asked about every open day of the year, 31 December included."""
+        eve = AskedDates([date(2026, 12, 31), date(2026, 12, 30)])
+        calendar = BusinessCalendar.weekly(zone="Europe/London", holidays=eve)
+        indexed = BusinessCalendar.weekly(zone="Europe/London", holidays=eve.days)
+        start = london(2026, 12, 29, 16)
+        assert london(2027, 1, 1, 10) == calendar.add(start, 2 * H)
+        autumn = london(2026, 9, 1, 12)  # whole weeks counted through the index
+        assert (indexed.add(autumn, 800 * H), 38 * 40 * H - 16 * H) == (
+            calendar.add(autumn, 800 * H),
+            calendar.between(autumn, london(2027, 5, 25, 12)),
+        )
+
+
+class TestTheIndexAddsUpWeeks:
+    """The index against its definition: each week's open time, from its periods, added up."""
+
+    @settings(max_examples=60)
+    @given(
+        made=any_calendars(),
+        first=st.integers(index.week_of(date(1981, 1, 1)), index.week_of(date(2036, 1, 1))),
+        weeks=st.integers(0, 600),
+        shares=st.lists(st.fractions(0, 1), min_size=1, max_size=4),
+    )
+    def test_open_time_and_spend_match_week_by_week_sums(
+        self,
+        made: tuple[BusinessCalendar, WeekWalkingOracle],
+        first: int,
+        weeks: int,
+        shares: list[Fraction],
+    ) -> None:
+        """open_time() is the sum of week totals; spend() lands where the running sum reaches."""
+        calendar, _ = made
+        totals = [calendar._week_total(week) for week in range(first, first + weeks + 1)]
+        before = [0, *itertools.accumulate(totals)]  # before[k]: weeks first .. first + k - 1
+        index_ = calendar._totals
+        assert before[weeks] == index_.open_time(first, first + weeks)
+        for share in shares:  # several queries: the run is reused, extended or restarted
+            left = max(1, int(share * before[-1]))
+            landing = bisect.bisect_left(before, left) - 1  # before[landing] < left <= after it
+            if before[-1] == 0:
+                break
+            assert (first + landing, left - before[landing]) == index_.spend(first, left)
+            middle = landing // 2
+            assert before[landing] - before[middle] == index_.open_time(
+                first + middle, first + landing
+            )
+
+
+class TestTheCostFollowsTheSpan:
+    """What a query builds is in proportion to the years it spans (structure, not timing)."""
+
+    def test_a_year_builds_a_block_or_two_and_samples_little(self) -> None:
+        """A year of office hours: a block or two of the index, a few of the zone sampled."""
+        calendar = BusinessCalendar.weekly(zone=ZoneInfo("Europe/Paris"))
+        calendar.add(datetime(2026, 3, 2, 9, tzinfo=UTC), 365 * 24 * H)
+        sampled = index.zone_changes(calendar.zone)._blocks
+        assert 1 <= len(calendar._totals._blocks) <= 2
+        assert 1 <= len(sampled) <= 2
+
+    @pytest.mark.parametrize("zone", ["UTC", "Europe/London"])
+    def test_a_refusal_builds_nothing(self, zone: str) -> None:
+        """A million days of office hours: refused from the bound, no block of the index built."""
+        calendar = BusinessCalendar.weekly(zone=zone)
+        start = datetime(2026, 3, 2, tzinfo=UTC)
+        with pytest.raises(ValidationError):
+            calendar.add(start, timedelta(days=10**6))
+        assert {} == calendar._totals._blocks
+        sampled = index.zone_changes(calendar.zone)._blocks  # none for UTC: it never changes
+        assert all(block >= index.week_of(start.date()) // index.BLOCK_WEEKS for block in sampled)
+
+
+class TestBoundaries:
+    def test_periods_touching_the_range_are_left_out(self) -> None:
+        """A period closing at the start, or opening at the end, does not overlap [start, end)."""
+        monday = london(2026, 3, 2)
+        assert ((), ()) == (
+            OFFICE.periods(monday + 17 * H, monday + 18 * H),
+            OFFICE.periods(monday + 8 * H, monday + 9 * H),
+        )
+
+    def test_holidays_on_the_first_and_last_day_of_an_index_block_count_once(self) -> None:
+        """The index is built 256 weeks at a time: a holiday on a block's first day (Monday
+        26 April 2027) or last (Sunday 1 January 2096) is counted once, listed or asked."""
+        first_day = index.monday_of(413 * index.BLOCK_WEEKS)
+        last_day = index.monday_of(427 * index.BLOCK_WEEKS) - timedelta(days=1)
+        assert (date(2027, 4, 26), date(2096, 1, 1)) == (first_day, last_day)
+        start, end = date(2020, 1, 1), date(2100, 1, 1)
+        mondays_and_sundays = sum(
+            (start + timedelta(days=n)).weekday() in {0, 6} for n in range((end - start).days)
+        )
+        for days in ([first_day, last_day], AskedDates([first_day, last_day])):
+            calendar = BusinessCalendar(
+                {0: [(time(9), time(17))], 6: [(time(9), time(17))]}, zone="UTC", holidays=days
+            )
+            between = calendar.between(
+                datetime.combine(start, time(), UTC), datetime.combine(end, time(), UTC)
+            )
+            assert (mondays_and_sundays - 2) * 8 * H == between
+
+    def test_an_hour_dst_adds_near_the_end_of_time_can_be_spent(self) -> None:
+        """Open Thursdays all day in Cairo, whose clocks go back at Thursday 24:00 in October:
+        the repeated hour is open time too. From September 9998, all of it (eighteen
+        Thursdays and an hour) can be spent, to the last one; a second more cannot."""
+        cairo = ZoneInfo("Africa/Cairo")
+        thursdays = BusinessCalendar({3: [(time(0), time(0))]}, zone=cairo)
+        start = datetime(9998, 9, 1, tzinfo=cairo)
+        everything = thursdays.between(start, LATEST)
+        assert (18 * 24 + 1) * H == everything
+        assert datetime(9999, 1, 1, tzinfo=cairo) == thursdays.add(start, everything)
+        with pytest.raises(ValidationError, match="'duration' takes the due time past"):
+            thursdays.add(start, everything + timedelta(seconds=1))

@@ -437,9 +437,7 @@ class WeekTotals:
         self._lock, self._run = _new_run()
 
     def open_time(self, first: int, end: int) -> int:
-        """The open time of the weeks from ``first`` to ``end`` (excluded; at most LAST_WEEK)."""
-        if end <= first:
-            return 0
+        """The open time of the weeks from ``first`` to ``end`` (``first <= end <= LAST_WEEK``)."""
         with self._lock:
             self._cover(first // BLOCK_WEEKS, end // BLOCK_WEEKS)
             return self._open_before(end) - self._open_before(first)

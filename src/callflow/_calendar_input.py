@@ -133,4 +133,4 @@ def holidays_key(value: Container[date]) -> object:
     A frozenset by its dates; a container asked per date by identity: its
     contents change as it is asked about more years (and a dict cannot be hashed).
     """
-    return value if isinstance(value, frozenset) else ("asked per date", id(value))
+    return value if isinstance(value, frozenset) else id(value)
