@@ -8,17 +8,27 @@ drawn zones' DST changes, so wall time alone decides; the DST edge cases
 (skipped and repeated hours, midnight) have example tests of their own.
 """
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import NamedTuple
+import bisect
+import copy
+import itertools
+import pickle
+from collections import Counter
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from fractions import Fraction
+from typing import NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 import attrs
+import holidays
 import pytest
+from dateutil import rrule, tz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar, to_zone
+from callflow import _calendar_index as index
+from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar, check_calendar, to_zone
+from callflow.clock import EARLIEST, LATEST
 from callflow.errors import ValidationError
 
 LONDON = ZoneInfo("Europe/London")
@@ -29,6 +39,16 @@ H = timedelta(hours=1)
 
 def london(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def fresh_zone_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test samples the zones it uses itself: the process-wide cache starts empty.
+
+    So a test's outcome never hangs on the tests before it (and mutation testing
+    sees which tests sample zones).
+    """
+    monkeypatch.setattr(index, "_ZONES", {})
 
 
 # -- the independent model used by the property tests ---------------------------------
@@ -111,6 +131,212 @@ def minutes_2026() -> st.SearchStrategy[datetime]:
 
 
 durations = st.timedeltas(timedelta(0), timedelta(hours=60))
+
+
+# -- the oracle: the week-walking algorithm calendars.py used before its index -----------
+
+
+class WeekWalkingOracle:
+    """callflow's BusinessCalendar arithmetic before issue 9, kept as the reference.
+
+    It builds each local week's opening periods with ``dateutil.rrule`` and
+    walks week after week. Slow for long durations, but simple: the calendar's
+    indexed arithmetic must give exactly its answers (inside its years).
+    """
+
+    def __init__(self, calendar: BusinessCalendar, holidays: Container[date]) -> None:
+        self.hours, self.zone, self.holidays = calendar.hours, calendar.zone, holidays
+        days: dict[time, list[int]] = {}
+        for day, intervals in enumerate(self.hours):
+            for opening, _ in intervals:
+                days.setdefault(opening, []).append(day)
+        self.openings = sorted(days.items())
+        self.closes = {(d, o): c for d, intervals in enumerate(self.hours) for o, c in intervals}
+        self.weeks: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
+
+    def _instant(self, local: datetime) -> datetime:
+        return tz.resolve_imaginary(local.replace(tzinfo=self.zone)).astimezone(UTC)
+
+    def _monday(self, instant: datetime) -> date:
+        day = instant.astimezone(self.zone).date()
+        return day - timedelta(days=day.weekday())
+
+    def _week(self, monday: date) -> tuple[tuple[datetime, datetime], ...]:
+        if monday not in self.weeks:
+            self.weeks[monday] = self._compute_week(monday)
+        return self.weeks[monday]
+
+    def _compute_week(self, monday: date) -> tuple[tuple[datetime, datetime], ...]:
+        week_start = datetime.combine(monday, time())
+        week_end = datetime.combine(monday + timedelta(days=6), time(23, 59, 59))
+        openings = rrule.rruleset()
+        for opening, days in self.openings:
+            openings.rrule(
+                rrule.rrule(
+                    rrule.DAILY,
+                    dtstart=week_start,
+                    until=week_end,
+                    byweekday=days,
+                    byhour=opening.hour,
+                    byminute=opening.minute,
+                    bysecond=opening.second,
+                )
+            )
+        periods: list[tuple[datetime, datetime]] = []
+        for local_open in openings:
+            day = local_open.date()
+            if day in self.holidays:
+                continue
+            closing = self.closes[day.weekday(), local_open.time()]
+            close_day = day + timedelta(days=1) if closing == time() else day
+            opens = self._instant(local_open)
+            closes = self._instant(datetime.combine(close_day, closing))
+            if periods and opens < periods[-1][1]:
+                opens = periods[-1][1]
+            if closes > opens:
+                periods.append((opens, closes))
+        return tuple(periods)
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        cursor, left = start.astimezone(UTC), duration
+        if not left:
+            return cursor.astimezone(self.zone)
+        monday = self._monday(cursor)
+        while True:
+            for opens, closes in self._week(monday):
+                if closes <= cursor:
+                    continue
+                begin = max(opens, cursor)
+                if left <= closes - begin:
+                    return (begin + left).astimezone(self.zone)
+                left -= closes - begin
+            monday += timedelta(days=7)
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        begin, finish = start.astimezone(UTC), end.astimezone(UTC)
+        total, monday, last = timedelta(0), self._monday(begin), self._monday(finish)
+        while begin < finish and monday <= last:
+            for opens, closes in self._week(monday):
+                if closes <= begin:
+                    continue
+                if opens >= finish:
+                    return total
+                total += min(closes, finish) - max(opens, begin)
+            monday += timedelta(days=7)
+        return total
+
+    def periods(self, start: datetime, end: datetime) -> tuple[tuple[datetime, datetime], ...]:
+        begin, finish = start.astimezone(UTC), end.astimezone(UTC)
+        found: list[tuple[datetime, datetime]] = []
+        monday, last = self._monday(begin), self._monday(finish)
+        while begin < finish and monday <= last:
+            found += (
+                (o.astimezone(self.zone), c.astimezone(self.zone))
+                for o, c in self._week(monday)
+                if c > begin and o < finish
+            )
+            monday += timedelta(days=7)
+        return tuple(found)
+
+    def is_open(self, at: datetime) -> bool:
+        instant = at.astimezone(UTC)
+        return any(o <= instant < c for o, c in self._week(self._monday(instant)))
+
+
+class AskedDates:
+    """A container of dates that can only be asked (as a lazy holidays object); counts questions."""
+
+    def __init__(self, days: Iterable[date]) -> None:
+        self.days = frozenset(days)
+        self.asked: Counter[date] = Counter()
+
+    def __contains__(self, day: object) -> bool:
+        assert isinstance(day, date)
+        self.asked[day] += 1
+        return day in self.days
+
+
+def same_instants_and_zone(
+    zone: tzinfo, expected: Sequence[datetime], actual: Sequence[datetime]
+) -> bool:
+    """Equal instants, and every actual one in ``zone`` (== on aware datetimes ignores zones)."""
+    return list(expected) == list(actual) and all(moment.tzinfo is zone for moment in actual)
+
+
+# Zones for the oracle tests: DST (historical in Sao Paulo, whose clocks changed at local
+# midnight; Havana changes at midnight too), a 30-minute DST (Lord Howe), none (Kolkata,
+# UTC, a fixed offset), and a zone that is not a zoneinfo one (dateutil).
+ORACLE_ZONES: tuple[tzinfo, ...] = (
+    ZoneInfo("Europe/London"),
+    ZoneInfo("America/Sao_Paulo"),
+    ZoneInfo("America/Havana"),
+    ZoneInfo("Australia/Lord_Howe"),
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Asia/Kolkata"),
+    ZoneInfo("UTC"),
+    timezone(timedelta(hours=-3, minutes=-30)),
+    cast(tzinfo, tz.gettz("Europe/Paris")),
+)
+QUARTER_HOURS = 96
+
+
+@st.composite
+def any_day_hours(draw: st.DrawFn) -> list[tuple[time, time]]:
+    """Zero to three intervals anywhere in a day on a 15-minute grid.
+
+    They may close at midnight (``time(0)``), open at midnight, and follow one
+    another back to back (08-12, 12-17), so DST changes fall inside and between them.
+    """
+    count = draw(st.integers(0, 3))
+    points = sorted(
+        draw(st.lists(st.integers(0, QUARTER_HOURS), min_size=2 * count, max_size=2 * count))
+    )
+    intervals = []
+    for opening, closing in zip(points[::2], points[1::2], strict=True):
+        if opening < closing:
+            as_close = time() if closing == QUARTER_HOURS else time(closing // 4, closing % 4 * 15)
+            intervals.append((time(opening // 4, opening % 4 * 15), as_close))
+    return intervals
+
+
+@st.composite
+def any_calendars(draw: st.DrawFn) -> tuple[BusinessCalendar, WeekWalkingOracle]:
+    """A calendar with any weekly hours, zone and holidays (some asked per date), and its oracle."""
+    hours = {day: draw(any_day_hours()) for day in range(7)}
+    if not any(hours.values()):
+        hours[draw(st.integers(0, 6))] = [(time(9), time(17))]
+    days = draw(st.frozensets(st.dates(date(1979, 1, 1), date(2041, 12, 31)), max_size=40))
+    holidays: Container[date] = AskedDates(days) if draw(st.booleans()) else days
+    calendar = BusinessCalendar(hours, zone=draw(st.sampled_from(ORACLE_ZONES)), holidays=holidays)
+    return calendar, WeekWalkingOracle(calendar, days)
+
+
+def starts() -> st.SearchStrategy[datetime]:
+    """Aware datetimes from 1980 to 2037, read in any of the oracle zones (folds included)."""
+    return st.datetimes(
+        datetime(1980, 1, 1), datetime(2037, 12, 31), timezones=st.sampled_from(ORACLE_ZONES)
+    )
+
+
+def weekly_open(calendar: BusinessCalendar) -> timedelta:
+    """The open time of an ordinary week of ``calendar`` (local hours added up)."""
+    day = timedelta(days=1)
+    return sum(
+        (
+            (day if c == time() else timedelta(hours=c.hour, minutes=c.minute))
+            - timedelta(hours=o.hour, minutes=o.minute)
+            for intervals in calendar.hours
+            for o, c in intervals
+        ),
+        timedelta(0),
+    )
+
+
+@st.composite
+def spans(draw: st.DrawFn, calendar: BusinessCalendar) -> timedelta:
+    """A duration of open time of ``calendar``: up to a week's worth, or up to three years'."""
+    weeks = draw(st.sampled_from((1, 160)))
+    return draw(st.timedeltas(timedelta(0), weekly_open(calendar) * weeks))
 
 
 # -- 24×7 -----------------------------------------------------------------------------
@@ -487,3 +713,732 @@ class TestProperties:
                     break
             minute += timedelta(minutes=1)
         assert minute + timedelta(minutes=1) == calendar.add(start, timedelta(minutes=minutes))
+
+
+# -- the index gives exactly the week-walking answers -----------------------------------------
+
+
+class TestAgainstTheWeekWalkingOracle:
+    """Whole weeks are counted at once; the answers are still exactly the old walk's."""
+
+    @settings(max_examples=150)
+    @given(data=st.data(), made=any_calendars(), start=starts())
+    def test_add_gives_the_oracles_due_time_in_the_zone(
+        self, data: st.DataObject, made: tuple[BusinessCalendar, WeekWalkingOracle], start: datetime
+    ) -> None:
+        """Any hours, zone, holidays and start, up to three years of open time: same due time."""
+        calendar, oracle = made
+        duration = data.draw(spans(calendar))
+        due = calendar.add(start, duration)
+        assert same_instants_and_zone(calendar.zone, [oracle.add(start, duration)], [due])
+
+    @settings(max_examples=150)
+    @given(data=st.data(), made=any_calendars(), start=starts())
+    def test_between_gives_the_oracles_open_time(
+        self, data: st.DataObject, made: tuple[BusinessCalendar, WeekWalkingOracle], start: datetime
+    ) -> None:
+        """Over spans of minutes to three years, the same open time; zero backwards."""
+        calendar, oracle = made
+        end = start + data.draw(st.timedeltas(timedelta(0), timedelta(days=3 * 366)))
+        # Wall-clock addition from a skipped time can give an earlier instant: order them.
+        early, late = sorted((start, end))
+        assert (oracle.between(start, end), timedelta(0)) == (
+            calendar.between(start, end),
+            calendar.between(late, early),
+        )
+
+    @given(data=st.data(), made=any_calendars(), start=starts())
+    def test_between_undoes_add(
+        self, data: st.DataObject, made: tuple[BusinessCalendar, WeekWalkingOracle], start: datetime
+    ) -> None:
+        """The open time from a start to its due time is the duration added."""
+        calendar, _ = made
+        duration = data.draw(spans(calendar))
+        assert duration == calendar.between(start, calendar.add(start, duration))
+
+    @given(data=st.data(), made=any_calendars(), start=starts())
+    def test_periods_and_is_open_as_the_oracle(
+        self, data: st.DataObject, made: tuple[BusinessCalendar, WeekWalkingOracle], start: datetime
+    ) -> None:
+        """The same opening periods, given in the calendar's zone; open at the same instants."""
+        calendar, oracle = made
+        end = start + data.draw(st.timedeltas(timedelta(0), timedelta(days=22)))
+        found = calendar.periods(start, end)
+        flat = [moment for period in found for moment in period]
+        expected = [moment for period in oracle.periods(start, end) for moment in period]
+        assert same_instants_and_zone(calendar.zone, expected, flat)
+        assert oracle.is_open(start) == calendar.is_open(start)
+
+    @given(
+        zone=st.sampled_from(ORACLE_ZONES),
+        start=starts(),
+        duration=st.timedeltas(timedelta(0), timedelta(days=3 * 366)),
+    )
+    def test_a_calendar_open_all_week_is_24x7(
+        self, zone: tzinfo, start: datetime, duration: timedelta
+    ) -> None:
+        """Open 00:00-24:00 every day, every DST change inside open time: it is AlwaysOpen."""
+        around_the_clock = BusinessCalendar.weekly(
+            open=time(0), close=time(0), days=range(7), zone=zone
+        )
+        due = around_the_clock.add(start, duration)
+        assert same_instants_and_zone(zone, [AlwaysOpen(zone=zone).add(start, duration)], [due])
+        assert duration == around_the_clock.between(start, due)
+
+    def test_decades_on_weekdays_with_holidays(self) -> None:
+        """1 day, 1 year and 20 years of open time on Mon-Fri with 80 years of UK holidays."""
+        days = frozenset(holidays.UK(years=range(2026, 2106)))
+        calendar = BusinessCalendar.weekly(zone="Europe/London", holidays=days)
+        oracle = WeekWalkingOracle(calendar, days)
+        start = london(2026, 3, 4, 10, 17)
+        for duration in (timedelta(days=1), timedelta(days=365), timedelta(days=20 * 365)):
+            due = calendar.add(start, duration)
+            assert (oracle.add(start, duration), duration) == (due, calendar.between(start, due))
+
+    @pytest.mark.parametrize(
+        ("zone", "around"),
+        [
+            ("Africa/Freetown", date(1939, 9, 3)),  # -01:00 to -00:40 and back, four days apart
+            ("America/Recife", date(2000, 10, 12)),  # DST for a week
+            ("Pacific/Apia", date(2011, 12, 30)),  # Samoa skipped Friday 30 December 2011
+            ("Australia/Lord_Howe", date(2026, 4, 5)),  # half an hour back at 02:00
+            ("America/Havana", date(2026, 3, 8)),  # forward at midnight
+        ],
+    )
+    @pytest.mark.parametrize(
+        "hours",
+        [
+            {day: [(time(0), time(0))] for day in range(7)},
+            {6: [(time(0), time(0, 45)), (time(1, 15), time(2, 30))], 0: [(time(0), time(1))]},
+            {4: [(time(22), time(0))], 5: [(time(0), time(2))], 6: [(time(23), time(0))]},
+        ],
+    )
+    def test_offset_changes_close_together_or_odd_are_all_counted(
+        self, zone: str, around: date, hours: dict[int, list[tuple[time, time]]]
+    ) -> None:
+        """Changes four days apart, a skipped day, a 30-minute or midnight change: as the walk."""
+        calendar = BusinessCalendar(hours, zone=zone)
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        start = datetime.combine(around - timedelta(days=400), time(12), ZoneInfo(zone))
+        for day in range(-20, 30, 3):  # the change in one of the weeks counted whole
+            end = datetime.combine(around + timedelta(days=day), time(12), ZoneInfo(zone))
+            assert oracle.between(start, end) == calendar.between(start, end)
+        for weeks in (54, 56, 58, 60):
+            duration = weekly_open(calendar) * weeks
+            assert oracle.add(start, duration) == calendar.add(start, duration)
+
+
+# -- holidays ---------------------------------------------------------------------------------
+
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+class Refusing:
+    """A container of dates whose ``in`` fails."""
+
+    def __contains__(self, day: object) -> bool:
+        raise KeyError(day)
+
+
+class TestHolidays:
+    def test_easter_monday_2026_from_the_holidays_package(self) -> None:
+        """holidays.IT() fills a year only when asked: Easter Monday still closes the office."""
+        rome = BusinessCalendar.weekly(zone="Europe/Rome", holidays=holidays.IT())
+        due = rome.add(datetime(2026, 4, 3, 15, 30, tzinfo=ROME), 4 * H)
+        assert (datetime(2026, 4, 7, 11, 30, tzinfo=ROME), ROME) == (due, due.tzinfo)
+
+    def test_a_container_is_asked_once_per_open_day(self) -> None:
+        """Each weekday the office opens on is asked about once; weekends never."""
+        asked = AskedDates([date(2026, 4, 6), date(2026, 4, 4)])
+        calendar = BusinessCalendar.weekly(zone="Europe/London", holidays=asked)
+        indexed = BusinessCalendar.weekly(zone="Europe/London", holidays=asked.days)
+        start, end = london(2026, 3, 30, 12), london(2028, 7, 1)
+        for _ in range(2):
+            assert indexed.between(start, end) == calendar.between(start, end)
+            assert indexed.add(start, 700 * H) == calendar.add(start, 700 * H)
+        assert 1 == max(asked.asked.values())
+        assert {0, 1, 2, 3, 4} == {day.weekday() for day in asked.asked}
+
+    def test_a_container_compares_by_identity(self) -> None:
+        """The same container: equal and hashed alike; an equal but distinct one: not equal."""
+        italy = holidays.IT()  # a dict: it cannot be hashed, and it grows as it is asked
+        first, second = (BusinessCalendar.weekly(zone=ROME, holidays=italy) for _ in range(2))
+        other = BusinessCalendar.weekly(zone=ROME, holidays=holidays.IT())
+        assert (first, hash(first)) == (second, hash(second))
+        assert first != other
+        assert BusinessCalendar.weekly(zone=ROME) != BusinessCalendar.weekly(zone=ROME, holidays={})
+
+    def test_repr_names_the_container(self) -> None:
+        """A container's size changes as it is asked: the repr gives its type instead."""
+        rome = BusinessCalendar.weekly(zone="Europe/Rome", holidays=holidays.IT())
+        assert "<BusinessCalendar Europe/Rome Mon-Fri 09:00-17:00 holidays=IT>" == repr(rome)
+
+    def test_a_collection_is_checked_and_copied(self) -> None:
+        """A list, set, generator or view of dates is copied: changing it later changes nothing."""
+        days = [date(2026, 4, 6)]
+        calendar = BusinessCalendar.weekly(zone="UTC", holidays=days)
+        days.append(date(2026, 4, 7))
+        assert frozenset({date(2026, 4, 6)}) == calendar.holidays
+        made = BusinessCalendar.weekly(zone="UTC", holidays=(d for d in days))
+        assert frozenset(days) == made.holidays
+        assert (
+            frozenset(days)
+            == BusinessCalendar.weekly(zone="UTC", holidays=dict.fromkeys(days).keys()).holidays
+        )
+
+    def test_a_mapping_is_asked_per_date(self) -> None:
+        """A dict of dates to names is kept and asked, like holidays.HolidayBase."""
+        named = {date(2026, 4, 6): "Easter Monday"}
+        calendar = BusinessCalendar.weekly(zone="Europe/London", holidays=named)
+        assert named is calendar.holidays
+        assert london(2026, 4, 7, 10) == calendar.add(london(2026, 4, 3, 16), 2 * H)
+
+    @pytest.mark.parametrize(
+        ("holidays_", "value", "reason"),
+        [
+            (
+                [[2026, 1, 1]],
+                [2026, 1, 1],
+                "must hold dates (datetime.date, not datetime or other values)",
+            ),
+            ([datetime(2026, 12, 25)], datetime(2026, 12, 25), "must hold dates"),
+            (["2026-12-25"], "2026-12-25", "must hold dates"),
+            ("2026-12-25", "2026-12-25", "must be a collection of dates or a container of dates"),
+            (5, 5, "must be a collection of dates or a container of dates (such as holidays.IT())"),
+            (date(2026, 12, 25), date(2026, 12, 25), "must be a collection of dates"),
+        ],
+    )
+    def test_bad_holidays_name_the_field_and_the_value(
+        self, holidays_: object, value: object, reason: str
+    ) -> None:
+        """An unhashable or wrong element, or no collection: a ValidationError, not a TypeError."""
+        with pytest.raises(ValidationError) as caught:
+            BusinessCalendar.weekly(zone="UTC", holidays=holidays_)  # type: ignore[arg-type]
+        assert ("holidays", value) == (caught.value.field, caught.value.value)
+        assert str(caught.value).startswith(f"'holidays' {reason}")
+
+    def test_a_collection_that_fails_while_read_is_named(self) -> None:
+        """A generator that raises is reported as the holidays that could not be read."""
+
+        def failing() -> Iterator[date]:
+            yield date(2026, 1, 1)
+            raise RuntimeError("disk gone")
+
+        with pytest.raises(ValidationError, match=r"'holidays' could not be read \(RuntimeError"):
+            BusinessCalendar.weekly(zone="UTC", holidays=failing())
+
+    def test_a_container_that_fails_is_named(self) -> None:
+        """A container whose `in` raises: the date asked about, and what went wrong."""
+        calendar = BusinessCalendar.weekly(zone="UTC", holidays=Refusing())
+        with pytest.raises(ValidationError) as caught:
+            calendar.add(datetime(2026, 3, 2, 9, tzinfo=UTC), H)
+        # Asked a year at a time: the first question is about the year's first open day.
+        assert ("holidays", date(2026, 1, 1)) == (caught.value.field, caught.value.value)
+        assert "looked up in the holidays container Refusing (KeyError(" in str(caught.value)
+
+
+# -- the edges of time -------------------------------------------------------------------------
+
+
+EAST, WEST = timezone(timedelta(hours=23)), timezone(-timedelta(hours=23))
+
+
+def around_the_clock(zone: tzinfo) -> BusinessCalendar:
+    return BusinessCalendar.weekly(open=time(0), close=time(0), days=range(7), zone=zone)
+
+
+class TestTheEdgesOfTime:
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda at: AlwaysOpen().add(at, H),
+            lambda at: OFFICE.add(at, H),
+            lambda at: OFFICE.between(at, at),
+            lambda at: OFFICE.is_open(at),
+            lambda at: OFFICE.periods(at, at),
+        ],
+    )
+    @pytest.mark.parametrize(
+        "at",
+        [
+            datetime(1, 1, 1, 12, tzinfo=timezone(timedelta(hours=5))),
+            datetime(9999, 12, 31, 12, tzinfo=timezone(-timedelta(hours=5))),
+        ],
+    )
+    def test_times_out_of_range_are_refused_naming_the_field(
+        self, call: object, at: datetime
+    ) -> None:
+        """Year 1 ahead of UTC, 9999 behind it: a ValidationError, never an OverflowError."""
+        with pytest.raises(ValidationError) as caught:
+            call(at)  # type: ignore[operator]
+        assert caught.value.field in {"start", "at"}
+        # (clock.py writes EARLIEST with %Y, which some platforms do not pad: "2-01-01".)
+        assert "must lie between " in str(caught.value)
+        assert " and 9998-12-31 (UTC) (got datetime.datetime(" in str(caught.value)
+
+    def test_the_first_instant_works_in_a_zone_still_in_year_1(self) -> None:
+        """EARLIEST read 23 hours behind UTC falls on 31 December of the year 1."""
+        calendar = around_the_clock(WEST)
+        due = calendar.add(EARLIEST, H)
+        assert (EARLIEST + H, WEST) == (due, due.tzinfo)
+        assert (2 * H, True) == (
+            calendar.between(EARLIEST, EARLIEST + 2 * H),
+            calendar.is_open(EARLIEST),
+        )
+        ((opens, _),) = calendar.periods(EARLIEST, EARLIEST + H)
+        assert datetime(1, 12, 31, tzinfo=WEST) == opens
+
+    def test_the_last_instant_works_in_a_zone_already_in_9999(self) -> None:
+        """LATEST read 23 hours ahead of UTC falls on 1 January 9999: reachable, not beyond,
+        from an hour before or from two weeks before (the last week counted whole)."""
+        calendar = around_the_clock(EAST)
+        assert LATEST == calendar.add(LATEST - 15 * 24 * H, 15 * 24 * H)
+        due = calendar.add(LATEST - H, H)
+        assert (LATEST, EAST, date(9999, 1, 1)) == (due, due.tzinfo, due.date())
+        assert H == calendar.between(LATEST - H, LATEST)
+        with pytest.raises(
+            ValidationError, match="'duration' takes the due time past 9998-12-31"
+        ) as caught:
+            calendar.add(LATEST - H, 2 * H)
+        assert ("duration", 2 * H) == (caught.value.field, caught.value.value)
+        with pytest.raises(ValidationError, match="'duration' takes the due time past 9998-12-31"):
+            around_the_clock(WEST).add(LATEST, H)
+
+    @pytest.mark.parametrize("zone", ["UTC", "Europe/London"])
+    def test_a_due_time_past_the_last_year_is_refused_at_once(
+        self, zone: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A million days of office hours cannot be reached: refused without walking the weeks."""
+        computed: list[int] = []
+        compute = BusinessCalendar._compute_periods
+
+        def counting(
+            calendar: BusinessCalendar, week: int
+        ) -> tuple[tuple[datetime, datetime], ...]:
+            computed.append(week)
+            return compute(calendar, week)
+
+        monkeypatch.setattr(BusinessCalendar, "_compute_periods", counting)
+        with pytest.raises(ValidationError) as caught:
+            BusinessCalendar.weekly(zone=zone).add(london(2026, 3, 2), timedelta(days=10**6))
+        assert (
+            "'duration' takes the due time past 9998-12-31 (UTC)"
+            " (got datetime.timedelta(days=1000000))"
+        ) == str(caught.value)
+        assert len(computed) <= 2  # the start's week and the next: nothing else was walked
+
+
+# -- shapes of the week, DST squeezes, zones ------------------------------------------------------
+
+
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+
+
+class NoDst(tzinfo):
+    """A tzinfo that answers utcoffset() but not dst(): it cannot convert from UTC."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=1)
+
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+
+class UntilThe3000s(tzinfo):
+    """A fixed offset that fails after the year 3000."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        if dt is not None and dt.year > 3000:
+            raise RuntimeError("no offsets after 3000")
+        return timedelta(hours=2)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+
+class Unhashable(tzinfo):
+    """A fixed offset that defines equality, so it cannot be hashed."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unhashable)
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(hours=-4)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+
+def local_view(
+    periods: Sequence[tuple[datetime, datetime]],
+) -> list[tuple[str, str, tzinfo | None]]:
+    """Periods as the local wall times they show, and the zone they are in."""
+    return [(f"{o:%a %H:%M}", f"{c:%a %H:%M}", o.tzinfo) for o, c in periods]
+
+
+class TestShapesOfTheWeek:
+    def test_periods_are_in_the_calendars_zone(self) -> None:
+        """Asked in UTC, a São Paulo office's periods come as São Paulo wall times."""
+        office = BusinessCalendar.weekly(zone="America/Sao_Paulo")
+        found = office.periods(datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))
+        assert [("Mon 09:00", "Mon 17:00", SAO_PAULO), ("Tue 09:00", "Tue 17:00", SAO_PAULO)] == (
+            local_view(found)
+        )
+        assert all(c.tzinfo is SAO_PAULO for _, c in found)
+
+    def test_a_sunday_opening_through_weekly(self) -> None:
+        """weekly(days=[6]) opens on Sundays only: from Saturday, an hour is due Sunday 11:00."""
+        sunday = BusinessCalendar.weekly(open=time(10), close=time(14), days=[6], zone=LONDON)
+        assert "<BusinessCalendar Europe/London Sun 10:00-14:00>" == repr(sunday)
+        assert london(2026, 3, 8, 11) == sunday.add(london(2026, 3, 7, 12), H)
+        assert london(2026, 3, 15, 11) == sunday.add(london(2026, 3, 7, 12), 5 * H)
+
+    def test_back_to_back_shifts(self) -> None:
+        """08-12 then 12-17: two periods meeting at noon, one open stretch of nine hours."""
+        shifts = BusinessCalendar({0: [(time(8), time(12)), (time(12), time(17))]}, zone=LONDON)
+        monday = london(2026, 3, 2)
+        assert [("Mon 08:00", "Mon 12:00", LONDON), ("Mon 12:00", "Mon 17:00", LONDON)] == (
+            local_view(shifts.periods(monday, monday + 24 * H))
+        )
+        assert (london(2026, 3, 2, 12), london(2026, 3, 2, 13)) == (
+            shifts.add(london(2026, 3, 2, 8), 4 * H),  # the first shift's close, not the second's
+            shifts.add(london(2026, 3, 2, 11), 2 * H),
+        )
+        assert (9 * H, True) == (
+            shifts.between(monday, monday + 24 * H),
+            shifts.is_open(monday + 12 * H),
+        )
+
+    def test_an_empty_range_has_no_periods_and_no_time(self) -> None:
+        """periods(t, t) and between(t, t) are empty, even while open."""
+        at = london(2026, 3, 2, 10)
+        assert ((), timedelta(0), ()) == (
+            OFFICE.periods(at, at),
+            OFFICE.between(at, at),
+            OFFICE.periods(at + H, at),
+        )
+
+    def test_a_period_squeezed_into_the_one_before(self) -> None:
+        """London skips 01:00-02:00 on 29 Mar 2026: 01:15-01:45 moves to 02:15-02:45, and
+        02:00-03:00 is squeezed to 02:45-03:00 behind it."""
+        calendar = BusinessCalendar({6: [(time(1, 15), time(1, 45)), (time(2), time(3))]}, LONDON)
+        saturday = london(2026, 3, 28)
+        found = calendar.periods(saturday, saturday + 48 * H)
+        assert [("Sun 02:15", "Sun 02:45", LONDON), ("Sun 02:45", "Sun 03:00", LONDON)] == (
+            local_view(found)
+        )
+        assert (timedelta(minutes=45), london(2026, 3, 29, 2, 50)) == (
+            calendar.between(saturday, saturday + 48 * H),
+            calendar.add(saturday, timedelta(minutes=35)),
+        )
+
+    def test_a_period_squeezed_to_nothing_by_the_one_before(self) -> None:
+        """01:00-01:45 moves to 02:00-02:45 and swallows 02:00-02:30 whole."""
+        calendar = BusinessCalendar({6: [(time(1), time(1, 45)), (time(2), time(2, 30))]}, LONDON)
+        saturday = london(2026, 3, 28)
+        assert [("Sun 02:00", "Sun 02:45", LONDON)] == local_view(
+            calendar.periods(saturday, saturday + 48 * H)
+        )
+
+    def test_a_calendar_pickles_and_copies(self) -> None:
+        """A calendar that has answered (index built) survives pickle and deepcopy, and works."""
+        calendar = BusinessCalendar.weekly(zone=LONDON, holidays=[date(2026, 4, 6)])
+        due = calendar.add(london(2026, 3, 2), 2000 * H)
+        for copied in (pickle.loads(pickle.dumps(calendar)), copy.deepcopy(calendar)):
+            assert (calendar, due) == (copied, copied.add(london(2026, 3, 2), 2000 * H))
+
+
+class TestOddZones:
+    def test_a_zone_that_cannot_convert_is_refused_when_made(self) -> None:
+        """A tzinfo without dst() cannot give local times: refused at once, naming the zone."""
+        for make in (
+            lambda: AlwaysOpen(zone=NoDst()),
+            lambda: BusinessCalendar.weekly(zone=NoDst()),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                make()
+            assert "zone" == caught.value.field
+            assert "'zone' could not give the local time of 2000-01-01T00:00:00+00:00" in str(
+                caught.value
+            )
+
+    def test_a_zone_that_fails_later_is_named(self) -> None:
+        """A zone that fails in the year 3001: queries reaching it are refused, naming the zone."""
+        calendar = BusinessCalendar.weekly(zone=UntilThe3000s())
+        start = datetime(2026, 3, 2, tzinfo=UTC)
+        for query in (
+            lambda: calendar.add(start, timedelta(days=200_000)),
+            lambda: calendar.is_open(datetime(3001, 3, 2, tzinfo=UTC)),
+            lambda: AlwaysOpen(zone=UntilThe3000s()).add(start, timedelta(days=400_000)),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                query()
+            assert isinstance(caught.value.value, UntilThe3000s)
+            assert ("zone", "no offsets after 3000") == (
+                caught.value.field,
+                str(caught.value).split("RuntimeError('")[1].split("'")[0],
+            )
+
+    def test_an_unhashable_zone_works(self) -> None:
+        """A tzinfo that cannot be hashed keeps its own offset changes."""
+        calendar = BusinessCalendar.weekly(zone=Unhashable())
+        start = datetime(2026, 3, 2, 13, tzinfo=UTC)  # Monday 09:00 at UTC-4
+        # 52 weeks of office hours end at the close of the 52nd Friday, 17:00 local.
+        assert datetime(2027, 2, 26, 21, tzinfo=UTC) == calendar.add(start, 52 * 40 * H)
+
+
+class TestTheIndex:
+    """The private index: offset changes found where they are, fixed zones never sampled."""
+
+    def changes_around(self, zone: tzinfo, day: date) -> list[index.Change]:
+        found = index.ZoneChanges(zone).in_block(index.week_of(day) // index.BLOCK_WEEKS)
+        noon = datetime.combine(day, time(12)) - datetime(1, 1, 1)
+        middle = noon // timedelta(microseconds=1)
+        return [c for c in found if abs(c.start - middle) < 2 * index.DAY]
+
+    def test_a_change_is_located_to_the_minute(self) -> None:
+        """London's clocks go forward at 01:00 on 29 March 2026: skipped 01:00-02:00 local."""
+        (change,) = self.changes_around(LONDON, date(2026, 3, 29))
+        skipped_from = datetime(2026, 3, 29, 1) - datetime(1, 1, 1)
+        skipped_to = datetime(2026, 3, 29, 2) - datetime(1, 1, 1)
+        hour, minute = 3_600_000_000, 60_000_000
+        # Offsets change at 02:00 local (the first time read with the new one): what the
+        # change can disturb is an hour either side, widened by at most the minute it is
+        # located to.
+        assert hour == change.size
+        assert change.start <= skipped_from // timedelta(microseconds=1)
+        assert change.end >= skipped_to // timedelta(microseconds=1) + hour
+        assert change.end - change.start <= 2 * hour + minute
+
+    def test_half_an_hour_in_lord_howe(self) -> None:
+        """Lord Howe goes back half an hour at 02:00 on 5 April 2026."""
+        (change,) = self.changes_around(ZoneInfo("Australia/Lord_Howe"), date(2026, 4, 5))
+        assert 1_800_000_000 == change.size
+
+    @pytest.mark.parametrize(
+        ("zone", "fixed"),
+        [
+            (ZoneInfo("UTC"), True),
+            (ZoneInfo("Etc/GMT+5"), True),
+            (timezone(timedelta(hours=3)), True),
+            (ZoneInfo("Europe/London"), False),
+            (ZoneInfo("Asia/Kolkata"), False),  # no DST now, but it had changes
+            (cast(tzinfo, tz.gettz("UTC")), False),  # not known to be fixed: sampled
+        ],
+    )
+    def test_fixed_zones_are_known_without_sampling(self, zone: tzinfo, fixed: bool) -> None:
+        """UTC, Etc/* and fixed timezones never change: nothing is sampled for them."""
+        changes = index.ZoneChanges(zone)
+        blocks = range(
+            index.FIRST_WEEK // index.BLOCK_WEEKS, index.LAST_WEEK // index.BLOCK_WEEKS + 1, 97
+        )
+        found = [changes.in_block(block) for block in blocks]
+        assert fixed == (len(changes._blocks) == 0)
+        assert not fixed or not any(found)
+
+    def test_zones_are_shared_by_calendars(self) -> None:
+        """Two calendars in one zone sample it once."""
+        assert index.zone_changes(LONDON) is index.zone_changes(ZoneInfo("Europe/London"))
+        assert index.zone_changes(Unhashable()) is not index.zone_changes(Unhashable())
+
+
+# -- what users read: refusals and their messages ----------------------------------------------
+
+
+class NoneAfter3000(tzinfo):
+    """A tzinfo whose utcoffset() gives None after the year 3000 (as if it did not know)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None if dt is not None and dt.year > 3000 else timedelta(0)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+
+class TestRefusals:
+    def test_time_dst_gives_back_is_reachable_near_the_end(self) -> None:
+        """Open one second a week, Sunday 01:59:59, in London: the October Sunday it lasts an
+        hour and a second (02:00 comes after the repeated hour). From 9990 that makes about
+        9 hours in all, though the weeks alone hold 7 minutes: 6 hours are due (in 9995, in
+        the index's last block), 12 refused."""
+        calendar = BusinessCalendar({6: [(time(1, 59, 59), time(2))]}, zone=LONDON)
+        start = datetime(9990, 1, 1, tzinfo=UTC)
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        due = calendar.add(start, 6 * H)
+        assert (oracle.add(start, 6 * H), 9995) == (due, due.year)
+        assert timedelta(hours=9, minutes=7, seconds=40) == calendar.between(start, LATEST)
+        with pytest.raises(ValidationError, match="'duration' takes the due time past 9998-12-31"):
+            calendar.add(start, 12 * H)
+
+    def test_check_calendar_accepts_calendars_and_names_what_it_refuses(self) -> None:
+        """Both calendars pass (twice: the second time from the known types); others are named."""
+        for calendar in (OFFICE, AlwaysOpen(), OFFICE, AlwaysOpen()):
+            assert calendar is check_calendar("calendar", calendar)
+        with pytest.raises(ValidationError) as caught:
+            check_calendar("policy.calendar", "24x7")
+        assert (
+            "'policy.calendar' must be a Calendar (with add, between, is_open, zone) (got '24x7')"
+        ) == str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (
+                lambda: AlwaysOpen().between(
+                    datetime(2026, 3, 2), datetime(2026, 3, 3, tzinfo=UTC)
+                ),
+                "'start' must be a timezone-aware datetime"
+                " (got datetime.datetime(2026, 3, 2, 0, 0))",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=5),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got 5)",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=(0, 7)),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got 7)",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=[True]),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got True)",
+            ),
+            (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=()),
+                "'days' must name at least one weekday (got ())",
+            ),
+            (
+                lambda: OFFICE.add(london(2026, 3, 2), timedelta(days=-1)),
+                "'duration' must be a timedelta of zero or more (got datetime.timedelta(days=-1))",
+            ),
+        ],
+    )
+    def test_messages_name_the_field_and_the_value(self, call: object, message: str) -> None:
+        """What a user reads: the field, the rule, the value."""
+        with pytest.raises(ValidationError) as caught:
+            call()  # type: ignore[operator]
+        assert message == str(caught.value)
+
+    def test_a_zone_that_gives_no_offset_later_is_named(self) -> None:
+        """utcoffset() giving None in the year 3001: the zone is named, and why."""
+        calendar = BusinessCalendar.weekly(zone=NoneAfter3000())
+        with pytest.raises(ValidationError) as caught:
+            calendar.add(datetime(2026, 3, 2, tzinfo=UTC), timedelta(days=200_000))
+        assert "zone" == caught.value.field
+        assert "could not give its UTC offsets in the weeks from " in str(caught.value)
+        assert "(TypeError('utcoffset() gave None'))" in str(caught.value)
+
+    def test_new_years_eve_in_a_container_closes_the_office(self) -> None:
+        """A container is asked about every open day of the year, 31 December included."""
+        eve = AskedDates([date(2026, 12, 31), date(2026, 12, 30)])
+        calendar = BusinessCalendar.weekly(zone="Europe/London", holidays=eve)
+        indexed = BusinessCalendar.weekly(zone="Europe/London", holidays=eve.days)
+        start = london(2026, 12, 29, 16)
+        assert london(2027, 1, 1, 10) == calendar.add(start, 2 * H)
+        autumn = london(2026, 9, 1, 12)  # whole weeks counted through the index
+        assert (indexed.add(autumn, 800 * H), 38 * 40 * H - 16 * H) == (
+            calendar.add(autumn, 800 * H),
+            calendar.between(autumn, london(2027, 5, 25, 12)),
+        )
+
+
+class TestTheIndexAddsUpWeeks:
+    """The index against its definition: each week's open time, from its periods, added up."""
+
+    @settings(max_examples=60)
+    @given(
+        made=any_calendars(),
+        first=st.integers(index.week_of(date(1981, 1, 1)), index.week_of(date(2036, 1, 1))),
+        weeks=st.integers(0, 600),
+        shares=st.lists(st.fractions(0, 1), min_size=1, max_size=4),
+    )
+    def test_open_time_and_spend_match_week_by_week_sums(
+        self,
+        made: tuple[BusinessCalendar, WeekWalkingOracle],
+        first: int,
+        weeks: int,
+        shares: list[Fraction],
+    ) -> None:
+        """open_time() is the sum of week totals; spend() lands where the running sum reaches."""
+        calendar, _ = made
+        totals = [calendar._week_total(week) for week in range(first, first + weeks + 1)]
+        before = [0, *itertools.accumulate(totals)]  # before[k]: weeks first .. first + k - 1
+        index_ = calendar._totals
+        assert before[weeks] == index_.open_time(first, first + weeks)
+        for share in shares:  # several queries: the run is reused, extended or restarted
+            left = max(1, int(share * before[-1]))
+            landing = bisect.bisect_left(before, left) - 1  # before[landing] < left <= after it
+            if before[-1] == 0:
+                break
+            assert (first + landing, left - before[landing]) == index_.spend(first, left)
+            middle = landing // 2
+            assert before[landing] - before[middle] == index_.open_time(
+                first + middle, first + landing
+            )
+
+
+class TestTheCostFollowsTheSpan:
+    """What a query builds is in proportion to the years it spans (structure, not timing)."""
+
+    def test_a_year_builds_a_block_or_two_and_samples_little(self) -> None:
+        """A year of office hours: a block or two of the index, a few of the zone sampled."""
+        calendar = BusinessCalendar.weekly(zone=ZoneInfo("Europe/Paris"))
+        calendar.add(datetime(2026, 3, 2, 9, tzinfo=UTC), 365 * 24 * H)
+        sampled = index.zone_changes(calendar.zone)._blocks
+        assert 1 <= len(calendar._totals._blocks) <= 2
+        assert 1 <= len(sampled) <= 2
+
+    @pytest.mark.parametrize("zone", ["UTC", "Europe/London"])
+    def test_a_refusal_builds_nothing(self, zone: str) -> None:
+        """A million days of office hours: refused from the bound, no block of the index built."""
+        calendar = BusinessCalendar.weekly(zone=zone)
+        start = datetime(2026, 3, 2, tzinfo=UTC)
+        with pytest.raises(ValidationError):
+            calendar.add(start, timedelta(days=10**6))
+        assert {} == calendar._totals._blocks
+        sampled = index.zone_changes(calendar.zone)._blocks  # none for UTC: it never changes
+        assert all(block >= index.week_of(start.date()) // index.BLOCK_WEEKS for block in sampled)
+
+
+class TestBoundaries:
+    def test_periods_touching_the_range_are_left_out(self) -> None:
+        """A period closing at the start, or opening at the end, does not overlap [start, end)."""
+        monday = london(2026, 3, 2)
+        assert ((), ()) == (
+            OFFICE.periods(monday + 17 * H, monday + 18 * H),
+            OFFICE.periods(monday + 8 * H, monday + 9 * H),
+        )
+
+    def test_holidays_on_the_first_and_last_day_of_an_index_block_count_once(self) -> None:
+        """The index is built 256 weeks at a time: a holiday on a block's first day (Monday
+        26 April 2027) or last (Sunday 1 January 2096) is counted once, listed or asked."""
+        first_day = index.monday_of(413 * index.BLOCK_WEEKS)
+        last_day = index.monday_of(427 * index.BLOCK_WEEKS) - timedelta(days=1)
+        assert (date(2027, 4, 26), date(2096, 1, 1)) == (first_day, last_day)
+        start, end = date(2020, 1, 1), date(2100, 1, 1)
+        mondays_and_sundays = sum(
+            (start + timedelta(days=n)).weekday() in {0, 6} for n in range((end - start).days)
+        )
+        for days in ([first_day, last_day], AskedDates([first_day, last_day])):
+            calendar = BusinessCalendar(
+                {0: [(time(9), time(17))], 6: [(time(9), time(17))]}, zone="UTC", holidays=days
+            )
+            between = calendar.between(
+                datetime.combine(start, time(), UTC), datetime.combine(end, time(), UTC)
+            )
+            assert (mondays_and_sundays - 2) * 8 * H == between
+
+    def test_an_hour_dst_adds_near_the_end_of_time_can_be_spent(self) -> None:
+        """Open Thursdays all day in Cairo, whose clocks go back at Thursday 24:00 in October:
+        the repeated hour is open time too. From September 9998, all of it (eighteen
+        Thursdays and an hour) can be spent, to the last one; a second more cannot."""
+        cairo = ZoneInfo("Africa/Cairo")
+        thursdays = BusinessCalendar({3: [(time(0), time(0))]}, zone=cairo)
+        start = datetime(9998, 9, 1, tzinfo=cairo)
+        everything = thursdays.between(start, LATEST)
+        assert (18 * 24 + 1) * H == everything
+        assert datetime(9999, 1, 1, tzinfo=cairo) == thursdays.add(start, everything)
+        with pytest.raises(ValidationError, match="'duration' takes the due time past"):
+            thursdays.add(start, everything + timedelta(seconds=1))

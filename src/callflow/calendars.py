@@ -17,37 +17,43 @@ hours, holidays and a time zone):
 >>> print(AlwaysOpen(zone="Europe/London").add(friday, timedelta(hours=4)))
 2026-04-03 19:30:00+01:00
 
-Every datetime given must be timezone-aware (any zone); results are in the
-calendar's zone. Arithmetic is done on instants (in UTC), so an hour is an
-hour across a daylight-saving change.
+Every datetime given must be timezone-aware (any zone) and lie between
+:data:`~callflow.clock.EARLIEST` and :data:`~callflow.clock.LATEST`; results
+are in the calendar's zone, and a due time past ``LATEST`` is refused.
+Arithmetic is done on instants (in UTC), so an hour is an hour across a
+daylight-saving change.
 """
 
-import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import groupby
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
-from dateutil import rrule, tz
+from dateutil import tz
 
-from callflow.clock import check_aware, shift, to_zone
+from callflow import _calendar_index as index
+from callflow._calendar_input import (
+    MIDNIGHT,
+    Hours,
+    holidays_key,
+    to_holidays,
+    weekly_hours,
+    weekly_pattern,
+)
+from callflow.clock import LATEST, check_aware, shift, to_zone
 from callflow.errors import ValidationError
 
 __all__ = ["AlwaysOpen", "BusinessCalendar", "Calendar", "check_calendar", "to_zone"]
 
 _ZERO = timedelta()
-_WEEK = timedelta(days=7)
-_MIDNIGHT = time()
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_FIRST_MONDAY = date(2, 1, 5)
-_LAST_MONDAY = date(9998, 12, 21)
 _CACHED_WEEKS = 1024
 """Weeks of opening periods a BusinessCalendar keeps (about 20 years); then it starts afresh."""
+_PROBE = datetime(2000, 1, 1, tzinfo=UTC)
 
 Period = tuple[datetime, datetime]
-"""An opening period: its open and close instants, in UTC; open time is ``[open, close)``."""
-Hours = tuple[tuple[time, time], ...]
-"""One day's opening hours: (open, close) local times, in order."""
+"""An opening period: its open and close instants; open time is ``[open, close)``."""
 
 
 @runtime_checkable
@@ -92,8 +98,34 @@ def _duration(value: object) -> timedelta:
     return value
 
 
+def _past_latest(duration: timedelta) -> ValidationError:
+    return ValidationError("duration", duration, f"takes the due time past {LATEST:%Y-%m-%d} (UTC)")
+
+
+def _in_zone(instant: datetime, zone: tzinfo) -> datetime:
+    """``instant`` read in ``zone``; a tzinfo that cannot convert it is refused, not let through."""
+    try:
+        return instant.astimezone(zone)
+    except Exception as exc:  # a foreign tzinfo's own failure (no dst(), a bad fromutc...)
+        raise ValidationError(
+            "zone", zone, f"could not give the local time of {instant.isoformat()} ({exc!r})"
+        ) from exc
+
+
+def _instant(local: datetime, zone: tzinfo) -> datetime:
+    """A local wall time as an instant in UTC; a time skipped by a DST change moves forward."""
+    try:
+        return tz.resolve_imaginary(local.replace(tzinfo=zone)).astimezone(UTC)
+    except Exception as exc:  # as in _in_zone
+        raise ValidationError(
+            "zone", zone, f"could not give the instant of {local.isoformat()} ({exc!r})"
+        ) from exc
+
+
 def _zone(value: object) -> tzinfo:
-    return to_zone("zone", value)
+    zone = to_zone("zone", value)
+    _in_zone(_PROBE, zone)  # a tzinfo that answers utcoffset() but cannot convert is refused now
+    return zone
 
 
 @attrs.frozen
@@ -118,7 +150,7 @@ class AlwaysOpen:
                 past :data:`~callflow.clock.LATEST`.
         """
         at = _aware_utc("start", start)
-        return shift("duration", at, _duration(duration)).astimezone(self.zone)
+        return _in_zone(shift("duration", at, _duration(duration)), self.zone)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """``end - start`` on the instant line, or zero if ``end <= start``."""
@@ -131,79 +163,9 @@ class AlwaysOpen:
         return True
 
 
-def _day_hours(day: int, value: object) -> Hours:
-    field = f"hours[{day}]"
-    if not isinstance(value, Sequence) or isinstance(value, str):
-        raise ValidationError(field, value, "must be a sequence of (open, close) times")
-    intervals: list[tuple[time, time]] = []
-    for interval in value:
-        if not (isinstance(interval, Sequence) and len(interval) == 2):
-            raise ValidationError(field, interval, "must hold (open, close) pairs of times")
-        opening, closing = interval
-        for moment in (opening, closing):
-            if not isinstance(moment, time) or moment.tzinfo is not None or moment.microsecond:
-                raise ValidationError(
-                    field, moment, "must hold naive times in whole seconds (the zone is separate)"
-                )
-        if closing != _MIDNIGHT and closing <= opening:
-            raise ValidationError(
-                field, interval, "must close after it opens (time(0) closes at midnight)"
-            )
-        intervals.append((opening, closing))
-    intervals.sort()
-    for (_, first_close), (second_open, _) in itertools.pairwise(intervals):
-        if first_close == _MIDNIGHT or second_open < first_close:
-            raise ValidationError(field, tuple(intervals), "must not overlap")
-    return tuple(intervals)
-
-
-def _weekly_hours(value: object) -> tuple[Hours, ...]:
-    # A mapping by weekday, or seven days' hours in a row (as ``hours`` is kept: attrs.evolve).
-    if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 7:
-        value = dict(enumerate(value))
-    if not isinstance(value, Mapping):
-        raise ValidationError(
-            "hours", value, "must map weekdays (0 = Monday ... 6 = Sunday) to (open, close) times"
-        )
-    week: list[Hours] = [()] * 7
-    for day, intervals in value.items():
-        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
-            raise ValidationError(
-                "hours", day, "must be keyed by weekday, 0 = Monday ... 6 = Sunday"
-            )
-        week[day] = _day_hours(day, intervals)
-    if not any(week):
-        raise ValidationError("hours", value, "must open at some time of the week")
-    return tuple(week)
-
-
-def _holidays(value: object) -> frozenset[date]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ValidationError("holidays", value, "must be a collection of dates")
-    days = frozenset(value)
-    for day in days:
-        if not isinstance(day, date) or isinstance(day, datetime):
-            raise ValidationError("holidays", day, "must hold dates (not datetimes)")
-    return days
-
-
-def _instant(local: datetime, zone: tzinfo) -> datetime:
-    """A local wall time as an instant in UTC; a time skipped by a DST change moves forward."""
-    return tz.resolve_imaginary(local.replace(tzinfo=zone)).astimezone(UTC)
-
-
-def _opening_rules(hours: tuple[Hours, ...]) -> tuple[tuple[time, tuple[int, ...]], ...]:
-    """Each opening time with the weekdays it opens on: one rrule each."""
-    days: dict[time, list[int]] = {}
-    for day, intervals in enumerate(hours):
-        for opening, _ in intervals:
-            days.setdefault(opening, []).append(day)
-    return tuple((opening, tuple(on)) for opening, on in sorted(days.items()))
-
-
 def _span(day_intervals: Hours) -> str:
     return ", ".join(
-        f"{o:%H:%M}-{'24:00' if c == _MIDNIGHT else f'{c:%H:%M}'}" for o, c in day_intervals
+        f"{o:%H:%M}-{'24:00' if c == MIDNIGHT else f'{c:%H:%M}'}" for o, c in day_intervals
     )
 
 
@@ -218,7 +180,9 @@ class BusinessCalendar:
             ``open``; ``time(0)`` as ``close`` means midnight at the end of the day.
         zone: the time zone the hours and holidays are local to: an IANA name
             (``zoneinfo``; on Windows this needs the ``tzdata`` package) or a ``tzinfo``.
-        holidays: local dates on which the calendar stays closed.
+        holidays: local dates on which the calendar stays closed: a collection
+            of dates (copied), or a container asked per date, such as
+            ``holidays.IT()`` from the ``holidays`` package (``callflow[holidays]``).
 
     A due time lands inside an opening period ``(open, close]``: it may be a
     closing time (8 hours from 09:00 is 17:00 the same day), never an opening
@@ -226,29 +190,42 @@ class BusinessCalendar:
     time skipped by a daylight-saving change is moved forward by the change
     (``dateutil.tz.resolve_imaginary``); a repeated one is taken the first time.
 
+    A container asked per date is asked once about each day the calendar opens
+    on, a year at a time, and the answers are kept: a later change to it may go
+    unseen. Calendars compare equal when their hours and zone are equal and
+    their holidays are equal sets of dates, or the very same container.
+
     Raises:
         ValidationError: no open hours at all, overlapping or inverted intervals,
             an unknown zone or a holiday that is not a date.
     """
 
-    hours: tuple[Hours, ...] = attrs.field(converter=_weekly_hours)
+    hours: tuple[Hours, ...] = attrs.field(converter=weekly_hours)
     zone: tzinfo = attrs.field(converter=_zone)
-    holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_holidays)
-    _openings: tuple[tuple[time, tuple[int, ...]], ...] = attrs.field(
-        init=False, eq=False, hash=False
+    holidays: Container[date] = attrs.field(
+        default=frozenset(), converter=to_holidays, eq=holidays_key
     )
-    _closes: dict[tuple[int, time], time] = attrs.field(init=False, eq=False, hash=False)
-    _weeks: dict[date, tuple[Period, ...]] = attrs.field(
+    _weeks: dict[int, tuple[Period, ...]] = attrs.field(
         init=False, eq=False, hash=False, factory=dict
     )
+    _lookup: index.HolidayLookup = attrs.field(init=False, eq=False, hash=False)
+    _totals: index.WeekTotals = attrs.field(init=False, eq=False, hash=False)
 
-    @_openings.default
-    def _openings_default(self) -> tuple[tuple[time, tuple[int, ...]], ...]:
-        return _opening_rules(self.hours)
+    @_lookup.default
+    def _lookup_default(self) -> index.HolidayLookup:
+        open_weekdays = frozenset(day for day, intervals in enumerate(self.hours) if intervals)
+        if isinstance(self.holidays, frozenset):
+            return index.FixedHolidays(self.holidays, open_weekdays)
+        return index.AskedHolidays(self.holidays, open_weekdays)
 
-    @_closes.default
-    def _closes_default(self) -> dict[tuple[int, time], time]:
-        return {(day, o): c for day, intervals in enumerate(self.hours) for o, c in intervals}
+    @_totals.default
+    def _totals_default(self) -> index.WeekTotals:
+        return index.WeekTotals(
+            weekly_pattern(self.hours),
+            self._lookup,
+            index.zone_changes(self.zone),
+            self._week_total,
+        )
 
     @classmethod
     def weekly(
@@ -257,7 +234,7 @@ class BusinessCalendar:
         open: time = time(9),
         close: time = time(17),
         days: Iterable[int] = (0, 1, 2, 3, 4),
-        holidays: Iterable[date] = (),
+        holidays: Iterable[date] | Container[date] = (),
         zone: str | tzinfo,
     ) -> "BusinessCalendar":
         """The same hours on each of ``days`` (0 = Monday; Monday to Friday by default).
@@ -279,13 +256,17 @@ class BusinessCalendar:
 
     def __repr__(self) -> str:
         spans = []
-        for hours, group in itertools.groupby(enumerate(self.hours), key=lambda item: item[1]):
+        for hours, group in groupby(enumerate(self.hours), key=lambda item: item[1]):
             days = [day for day, _ in group]
             if hours:
                 first, last = _DAY_NAMES[days[0]], _DAY_NAMES[days[-1]]
                 spans.append(f"{first if first == last else f'{first}-{last}'} {_span(hours)}")
-        holidays = f" holidays={len(self.holidays)}" if self.holidays else ""
-        return f"<BusinessCalendar {self.zone} {'; '.join(spans)}{holidays}>"
+        return f"<BusinessCalendar {self.zone} {'; '.join(spans)}{self._holidays_repr()}>"
+
+    def _holidays_repr(self) -> str:
+        if not isinstance(self.holidays, frozenset):
+            return f" holidays={type(self.holidays).__name__}"  # its contents grow as it is asked
+        return f" holidays={len(self.holidays)}" if self.holidays else ""
 
     # -- queries ---------------------------------------------------------------
 
@@ -294,61 +275,59 @@ class BusinessCalendar:
 
         The result is in :attr:`zone` and inside an opening period ``(open, close]``;
         ``duration`` zero gives ``start`` itself (in :attr:`zone`), open or not.
+        Whole weeks are counted at once, so a duration of decades costs about as
+        little as one of hours.
 
         Raises:
-            ValidationError: ``start`` is naive, ``duration`` negative, or the result
-                would fall after the year 9998.
+            ValidationError: ``start`` is naive or out of range, ``duration``
+                negative, or the due time would fall after
+                :data:`~callflow.clock.LATEST` (refused at once).
         """
         cursor = _aware_utc("start", start)
         left = _duration(duration)
         if not left:
-            return cursor.astimezone(self.zone)
-        monday = self._monday("start", start, cursor)
-        while True:
-            for opens, closes in self._week(monday):
-                if closes <= cursor:
-                    continue
-                begin = opens if opens > cursor else cursor
-                available = closes - begin
-                if left <= available:
-                    return (begin + left).astimezone(self.zone)
-                left -= available
-            monday += _WEEK
-            if monday > _LAST_MONDAY:
-                raise ValidationError("duration", duration, "takes the due time past the year 9998")
+            return _in_zone(cursor, self.zone)
+        first = self._week_at(cursor)
+        # The start's week and the next are walked: a period there may begin before the start.
+        due, left = self._spend(first, min(first + 1, index.LAST_WEEK), cursor, left)
+        if due is None:
+            landing = self._totals.spend(first + 2, index.micros(left))
+            if landing is None:
+                raise _past_latest(duration)
+            week, rest = landing
+            due, _ = self._spend(week, index.LAST_WEEK, cursor, timedelta(microseconds=rest))
+        if due is None or due > LATEST:
+            raise _past_latest(duration)
+        return _in_zone(due, self.zone)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """The open time in ``[start, end)``; zero if ``end <= start``.
 
         Raises:
-            ValidationError: ``start`` or ``end`` is naive.
+            ValidationError: ``start`` or ``end`` is naive or out of range.
         """
         begin, finish = _aware_utc("start", start), _aware_utc("end", end)
         if finish <= begin:
             return _ZERO
-        monday = self._monday("start", start, begin)
-        last = self._monday("end", end, finish)
-        total = _ZERO
-        while monday <= last:
-            for opens, closes in self._week(monday):
-                if closes <= begin:
-                    continue
-                if opens >= finish:
-                    return total
-                total += (closes if closes < finish else finish) - (
-                    opens if opens > begin else begin
-                )
-            monday += _WEEK
-        return total
+        first, last = self._week_at(begin), self._week_at(finish)
+        if last - first < 4:
+            return self._count(first, last, begin, finish)
+        # Weeks first+2 .. last-2 lie wholly inside [begin, finish): counted whole.
+        middle = self._totals.open_time(first + 2, last - 1)
+        return (
+            self._count(first, first + 1, begin, finish)
+            + timedelta(microseconds=middle)
+            + self._count(last - 1, last, begin, finish)
+        )
 
     def is_open(self, at: datetime) -> bool:
         """Whether ``at`` lies in an opening period ``[open, close)``.
 
         Raises:
-            ValidationError: ``at`` is naive.
+            ValidationError: ``at`` is naive or out of range.
         """
         instant = _aware_utc("at", at)
-        return any(o <= instant < c for o, c in self._week(self._monday("at", at, instant)))
+        return any(o <= instant < c for o, c in self._periods(self._week_at(instant)))
 
     def periods(self, start: datetime, end: datetime) -> tuple[Period, ...]:
         """The opening periods that overlap ``[start, end)``, as ``(open, close)`` in :attr:`zone`.
@@ -358,68 +337,88 @@ class BusinessCalendar:
         >>> monday, tuesday = (datetime(2026, 3, d, tzinfo=timezone.utc) for d in (2, 3))
         >>> [f"{o:%a %H:%M}-{c:%H:%M}" for o, c in shifts.periods(monday, tuesday)]
         ['Mon 08:00-12:00', 'Mon 13:00-17:00']
+
+        Raises:
+            ValidationError: ``start`` or ``end`` is naive or out of range.
         """
         begin, finish = _aware_utc("start", start), _aware_utc("end", end)
         if finish <= begin:
             return ()
-        monday, last = self._monday("start", start, begin), self._monday("end", end, finish)
-        found: list[Period] = []
-        while monday <= last:
-            found += (
-                (opens.astimezone(self.zone), closes.astimezone(self.zone))
-                for opens, closes in self._week(monday)
-                if closes > begin and opens < finish
-            )
-            monday += _WEEK
-        return tuple(found)
+        return tuple(
+            (_in_zone(opens, self.zone), _in_zone(closes, self.zone))
+            for week in range(self._week_at(begin), self._week_at(finish) + 1)
+            for opens, closes in self._periods(week)
+            if closes > begin and opens < finish
+        )
+
+    # -- walking the opening periods of a few weeks ---------------------------------
+
+    def _spend(
+        self, first: int, last: int, cursor: datetime, left: timedelta
+    ) -> tuple[datetime | None, timedelta]:
+        """Spend ``left`` on the open time after ``cursor`` in weeks ``first``..``last``.
+
+        Returns:
+            The due time (or ``None`` if they do not hold enough), and what is left.
+        """
+        for week in range(first, last + 1):
+            for opens, closes in self._periods(week):
+                if closes <= cursor:
+                    continue
+                begin = opens if opens > cursor else cursor
+                available = closes - begin
+                if left <= available:
+                    return begin + left, left
+                left -= available
+        return None, left
+
+    def _count(self, first: int, last: int, begin: datetime, finish: datetime) -> timedelta:
+        """The open time in ``[begin, finish)`` of weeks ``first``..``last``."""
+        total = _ZERO
+        for week in range(first, last + 1):
+            for opens, closes in self._periods(week):
+                if closes <= begin:
+                    continue
+                if opens >= finish:
+                    return total
+                total += (closes if closes < finish else finish) - (
+                    opens if opens > begin else begin
+                )
+        return total
 
     # -- the opening periods, a local week at a time -----------------------------
 
-    def _monday(self, field: str, given: datetime, instant: datetime) -> date:
-        """The Monday of the local week ``instant`` falls in."""
-        day = instant.astimezone(self.zone).date()
-        monday = day - timedelta(days=day.weekday())
-        if not _FIRST_MONDAY <= monday <= _LAST_MONDAY:
-            raise ValidationError(field, given, "must fall within the years 2 to 9998")
-        return monday
+    def _week_at(self, instant: datetime) -> int:
+        """The local week ``instant`` falls in."""
+        return index.week_of(_in_zone(instant, self.zone).date())
 
-    def _week(self, monday: date) -> tuple[Period, ...]:
-        """The opening periods of the local week starting ``monday``, in order, in UTC."""
-        periods = self._weeks.get(monday)
+    def _periods(self, week: int) -> tuple[Period, ...]:
+        """The opening periods of local week ``week``, in order, in UTC (kept a while)."""
+        periods = self._weeks.get(week)
         if periods is None:
             if len(self._weeks) >= _CACHED_WEEKS:
                 self._weeks.clear()
-            periods = self._weeks[monday] = self._compute_week(monday)
+            periods = self._weeks[week] = self._compute_periods(week)
         return periods
 
-    def _compute_week(self, monday: date) -> tuple[Period, ...]:
-        week_start = datetime.combine(monday, _MIDNIGHT)
-        week_end = datetime.combine(monday + timedelta(days=6), time(23, 59, 59))
-        openings = rrule.rruleset()
-        for opening, days in self._openings:
-            openings.rrule(
-                rrule.rrule(
-                    rrule.DAILY,
-                    dtstart=week_start,
-                    until=week_end,
-                    byweekday=days,
-                    byhour=opening.hour,
-                    byminute=opening.minute,
-                    bysecond=opening.second,
-                )
-            )
+    def _week_total(self, week: int) -> int:
+        """The open time of local week ``week``, in microseconds, from its periods."""
+        return sum(index.micros(c - o) for o, c in self._compute_periods(week))
+
+    def _compute_periods(self, week: int) -> tuple[Period, ...]:
+        monday = index.monday_of(week)
         periods: list[Period] = []
-        for local_open in openings:
-            day = local_open.date()
-            if day in self.holidays:
+        for weekday, intervals in enumerate(self.hours):
+            day = monday + timedelta(days=weekday)
+            if not intervals or self._lookup.closes(day):
                 continue
-            closing = self._closes[day.weekday(), local_open.time()]
-            close_day = day + timedelta(days=1) if closing == _MIDNIGHT else day
-            opens = _instant(local_open, self.zone)
-            closes = _instant(datetime.combine(close_day, closing), self.zone)
-            # A DST change can squeeze a period to nothing or into the one before it.
-            if periods and opens < periods[-1][1]:
-                opens = periods[-1][1]
-            if closes > opens:
-                periods.append((opens, closes))
+            for opening, closing in intervals:
+                close_day = day + timedelta(days=1) if closing == MIDNIGHT else day
+                opens = _instant(datetime.combine(day, opening), self.zone)
+                closes = _instant(datetime.combine(close_day, closing), self.zone)
+                # A DST change can squeeze a period to nothing or into the one before it.
+                if periods and opens < periods[-1][1]:
+                    opens = periods[-1][1]
+                if closes > opens:
+                    periods.append((opens, closes))
         return tuple(periods)
