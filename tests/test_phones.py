@@ -121,6 +121,7 @@ class TestExtensions:
             ("+1 415 555 0132 AB x12", None),
             ("+1 415 555 0132 a x12", None),
             ("+1 415 555 0132 é x12", None),
+            ("+39 02 1234 5678 İ ext. 1", None),  # a letter phonenumbers passes over
             ("Tel +1 415 555 0132 x12", None),
         ],
     )

@@ -31,6 +31,7 @@ Conventions:
 - Region codes are ISO 3166 codes (``"GB"``, ``"IT"``), read case-insensitively.
 """
 
+import re
 from typing import Any
 
 import attrs
@@ -122,13 +123,32 @@ _SPELLED = "+1 800 FLOWERS"
 _SPELLED_E164 = "+18003569377"
 
 
-def _is_extension(ending: str, extension: str) -> bool:
+_WORD = re.compile(r"[^\W\d_]+")
+"""A run of letters, in any script."""
+
+
+def _reads_as(ending: str, extension: str) -> bool:
     """Whether ``phonenumbers`` reads ``ending`` as the extension ``extension`` and nothing more."""
     try:
         number = phonenumbers.parse(_SPELLED + ending, None)
     except NumberParseException:
         return False
     return number.extension == extension and _format_e164(number) == _SPELLED_E164
+
+
+def _is_extension(ending: str, extension: str) -> bool:
+    """Whether ``ending`` is the extension ``extension``: read as it, every word in it needed.
+
+    phonenumbers passes over letters it does not know (an "İ" before " ext. 1"):
+    a word it reads the ending as well without is no part of the marker, and
+    belongs to the number, whose letters are refused.
+    """
+    if not _reads_as(ending, extension):
+        return False
+    return not any(
+        _reads_as(ending[: word.start()] + ending[word.end() :], extension)
+        for word in _WORD.finditer(ending)
+    )
 
 
 def _number_part(text: str, extension: str | None) -> str:
