@@ -33,7 +33,7 @@ its offset, optionally its [IANA zone] (got '2026-03-30T15:00:00')
 import enum
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone, tzinfo
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -193,6 +193,8 @@ def structure(
         ValidationError: naming the field, for anything refused.
     """
     check_document(data, limits=limits, field=field)
+    if not isinstance(kind, type) and get_origin(kind) is None:  # a class, or list[...]...
+        raise ValidationError("kind", kind, "is not a kind of value callflow reads")
     try:
         return converter.structure(data, kind)
     except BaseValidationError as error:
