@@ -193,8 +193,9 @@ def structure(
         ValidationError: naming the field, for anything refused.
     """
     check_document(data, limits=limits, field=field)
-    if not isinstance(kind, type) and get_origin(kind) is None:  # a class, or list[...]...
-        raise ValidationError("kind", kind, "is not a kind of value callflow reads")
+    given: object = kind  # checked, not trusted: a class, or an alias such as list[str]
+    if not isinstance(given, type) and get_origin(given) is None:
+        raise ValidationError("kind", given, "is not a kind of value callflow reads")
     try:
         return converter.structure(data, kind)
     except BaseValidationError as error:
