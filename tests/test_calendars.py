@@ -1442,3 +1442,184 @@ class TestBoundaries:
         assert datetime(9999, 1, 1, tzinfo=cairo) == thursdays.add(start, everything)
         with pytest.raises(ValidationError, match="'duration' takes the due time past"):
             thursdays.add(start, everything + timedelta(seconds=1))
+
+    @pytest.mark.parametrize(
+        ("zone", "block_start"),
+        [
+            ("Asia/Gaza", date(2007, 9, 10)),  # back an hour in the block's first days
+            ("Europe/London", date(2032, 3, 22)),  # forward on the block's first Sunday
+            ("America/New_York", date(2051, 11, 6)),  # back on the Sunday before it starts
+            ("Australia/Sydney", date(2056, 10, 2)),  # forward on the Sunday before it starts
+        ],
+    )
+    def test_offset_changes_at_the_edges_of_index_blocks_count_once(
+        self, zone: str, block_start: date
+    ) -> None:
+        """Index blocks start on Mondays 256 weeks apart; a change in a block's first days, or
+        in the week before it, is counted once: open all week, a calendar holds real time."""
+        assert 0 == index.week_of(block_start) % index.BLOCK_WEEKS
+        calendar = around_the_clock(ZoneInfo(zone))
+        start = datetime.combine(block_start - timedelta(days=400), time(), UTC)
+        end = datetime.combine(block_start + timedelta(days=400), time(), UTC)
+        assert (end - start, end) == (
+            calendar.between(start, end),
+            calendar.add(start, end - start),
+        )
+
+
+class ThreeDaySummer(tzinfo):
+    """UTC, with clocks forward an hour at 01:00 on ``forward`` and back at 02:00 three days
+    later: two changes three days apart (callflow finds changes two days apart or more)."""
+
+    def __init__(self, forward: date) -> None:
+        self.forward = datetime.combine(forward, time(1))
+        self.back = self.forward + timedelta(days=3, hours=1)
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return self.dst(dt)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        local = None if dt is None else dt.replace(tzinfo=None)
+        # Skipped times read as before the change, repeated ones the first time (fold=0).
+        summer = local is not None and self.forward + H <= local < self.back
+        return H if summer else timedelta(0)
+
+
+class TestCloseChangesAndOddInput:
+    @pytest.mark.parametrize(
+        "hours",
+        [
+            {day: [(time(0), time(0))] for day in range(7)},
+            # the skipped hour squeezes 02:30-03:00 behind 01:15-01:45 (moved to 02:15-02:45)
+            {day: [(time(1, 15), time(1, 45)), (time(2, 30), time(3))] for day in range(7)},
+        ],
+    )
+    @pytest.mark.parametrize("forward", [date(2026, 7, day) for day in range(5, 12)])
+    def test_changes_three_days_apart_are_both_counted(
+        self, hours: dict[int, list[tuple[time, time]]], forward: date
+    ) -> None:
+        """A summer of three days, starting any day of a week (so any way the zone's samples
+        fall around it): both changes are found, where they are, and counted."""
+        calendar = BusinessCalendar(hours, zone=ThreeDaySummer(forward))
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        start, end = datetime(2025, 6, 1, tzinfo=UTC), datetime(2026, 8, 3, tzinfo=UTC)
+        assert oracle.between(start, end) == calendar.between(start, end)
+
+    @pytest.mark.parametrize(
+        ("hours", "message"),
+        [
+            (
+                [(time(9), time(17))],
+                "'hours' must map weekdays (0 = Monday ... 6 = Sunday) to (open, close) times"
+                " (got [(datetime.time(9, 0), datetime.time(17, 0))])",
+            ),
+            ({7: []}, "'hours' must be keyed by weekday, 0 = Monday ... 6 = Sunday (got 7)"),
+            ({0: []}, "'hours' must open at some time of the week (got {0: []})"),
+            ({0: 5}, "'hours[0]' must be a sequence of (open, close) times (got 5)"),
+            ({0: "09-17"}, "'hours[0]' must be a sequence of (open, close) times (got '09-17')"),
+            (
+                {0: [(time(9),)]},
+                "'hours[0]' must hold (open, close) pairs of times (got (datetime.time(9, 0),))",
+            ),
+            (
+                {0: [(9, 17)]},
+                "'hours[0]' must hold naive times in whole seconds (the zone is separate) (got 9)",
+            ),
+            (
+                {1: [(time(17), time(9))]},
+                "'hours[1]' must close after it opens (time(0) closes at midnight)"
+                " (got (datetime.time(17, 0), datetime.time(9, 0)))",
+            ),
+            (
+                {2: [(time(12), time(17)), (time(9), time(13))]},
+                "'hours[2]' must not overlap (got ((datetime.time(9, 0), datetime.time(13, 0)),"
+                " (datetime.time(12, 0), datetime.time(17, 0))))",
+            ),
+        ],
+    )
+    def test_bad_hours_are_refused_with_what_a_user_reads(
+        self, hours: object, message: str
+    ) -> None:
+        """Each rule for weekly hours, as its message reads: field, rule, value."""
+        with pytest.raises(ValidationError) as caught:
+            BusinessCalendar(hours, zone="UTC")
+        assert message == str(caught.value)
+
+    def test_a_collection_that_fails_while_read_is_the_value(self) -> None:
+        """The refused value is the collection that could not be read."""
+
+        def failing() -> Iterator[date]:
+            raise RuntimeError("disk gone")
+            yield date(2026, 1, 1)  # a generator
+
+        days = failing()
+        with pytest.raises(ValidationError) as caught:
+            BusinessCalendar.weekly(zone="UTC", holidays=days)
+        assert days is caught.value.value
+
+    def test_a_zone_failing_for_a_local_time_names_it(self) -> None:
+        """The week after 28 December 3000 opens on 1 January 3001, which the zone cannot read."""
+        calendar = BusinessCalendar.weekly(zone=UntilThe3000s())
+        with pytest.raises(ValidationError) as caught:
+            calendar.add(datetime(3000, 12, 28, 12, tzinfo=UTC), 40 * H)
+        assert ("zone", True) == (caught.value.field, isinstance(caught.value.value, UntilThe3000s))
+        assert str(caught.value).startswith(
+            "'zone' could not give the instant of 3001-01-01T09:00:00"
+            " (RuntimeError('no offsets after 3000'))"
+        )
+
+    def test_the_failing_weeks_are_dated(self) -> None:
+        """A zone giving no offset after 3000 is reported with the block of weeks it failed in."""
+        calendar = BusinessCalendar.weekly(zone=NoneAfter3000())
+        with pytest.raises(ValidationError) as caught:
+            calendar.add(datetime(2026, 3, 2, tzinfo=UTC), timedelta(days=200_000))
+        year = int(str(caught.value).split("in the weeks from ")[1][:4])
+        assert 2995 <= year <= 3000  # the block of weeks (about five years) holding 3001
+
+    def test_a_period_wholly_in_the_skipped_hour_is_not_listed(self) -> None:
+        """01:00-02:00 on 29 Mar 2026 in London does not exist: no period, not an empty one."""
+        calendar = BusinessCalendar({6: [(time(1), time(2))]}, zone=LONDON)
+        saturday = london(2026, 3, 28)
+        assert ((), timedelta(0)) == (
+            calendar.periods(saturday, saturday + 48 * H),
+            calendar.between(saturday, saturday + 48 * H),
+        )
+
+
+class TestTheWeekCache:
+    """The opening periods of the weeks asked about are kept, up to 1024 weeks."""
+
+    def counting(self, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+        computed: list[int] = []
+        compute = BusinessCalendar._compute_periods
+
+        def count(calendar: BusinessCalendar, week: int) -> tuple[tuple[datetime, datetime], ...]:
+            computed.append(week)
+            return compute(calendar, week)
+
+        monkeypatch.setattr(BusinessCalendar, "_compute_periods", count)
+        return computed
+
+    def test_a_week_is_computed_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Asked twice about a week, the calendar computes its periods once."""
+        computed = self.counting(monkeypatch)
+        calendar = BusinessCalendar.weekly(zone=LONDON)
+        for _ in range(3):
+            calendar.is_open(london(2026, 3, 4, 10))
+        assert 1 == len(computed)
+
+    def test_periods_compute_only_the_weeks_asked_about(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """periods() over a week computes that week and the next, not the years before."""
+        computed = self.counting(monkeypatch)
+        BusinessCalendar.weekly(zone=LONDON).periods(london(2026, 3, 4), london(2026, 3, 11))
+        assert 2 == len(computed)
+
+    def test_the_cache_keeps_at_most_1024_weeks(self) -> None:
+        """After 1100 different weeks, no more than 1024 are kept."""
+        calendar = BusinessCalendar.weekly(zone=LONDON)
+        monday = london(2026, 1, 5, 10)
+        for week in range(1100):
+            calendar.is_open(monday + timedelta(weeks=week))
+        assert 0 < len(calendar._weeks) <= 1024
