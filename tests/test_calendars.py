@@ -13,7 +13,7 @@ import copy
 import itertools
 import pickle
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from fractions import Fraction
 from typing import NamedTuple, cast
@@ -27,7 +27,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callflow import _calendar_index as index
-from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar, check_calendar, to_zone
+from callflow.calendars import (
+    MAX_PERIODS,
+    AlwaysOpen,
+    BusinessCalendar,
+    Calendar,
+    check_calendar,
+    to_zone,
+)
 from callflow.clock import EARLIEST, LATEST
 from callflow.errors import ValidationError
 
@@ -622,6 +629,46 @@ class TestBusinessCalendarQueries:
         ) == found
         assert () == OFFICE.periods(london(2026, 3, 23), london(2026, 3, 20))
 
+    def test_periods_lists_up_to_max_periods_and_refuses_a_span_that_could_hold_more(
+        self,
+    ) -> None:
+        """The bound is weeks touched times the periods of an ordinary week, checked first.
+
+        One period a week (Monday 09:00-10:00 UTC): a span touching MAX_PERIODS
+        weeks is listed, one touching a week more is refused naming ``end``, and
+        so is the whole range of time, at once.
+        """
+        weekly = BusinessCalendar({0: [(time(9), time(10))]}, zone="UTC")
+        monday = datetime(2026, 1, 5, tzinfo=UTC)
+        last_allowed = monday + timedelta(weeks=MAX_PERIODS - 1, hours=9, minutes=30)
+        listed = weekly.periods(monday, last_allowed)
+        assert MAX_PERIODS == len(listed)
+        assert (monday + timedelta(hours=9), monday + timedelta(hours=10)) == listed[0]
+        too_far = last_allowed + timedelta(weeks=1)
+        with pytest.raises(ValidationError) as caught:
+            weekly.periods(monday, too_far)
+        assert ("end", too_far) == (caught.value.field, caught.value.value)
+        assert f"could hold {MAX_PERIODS + 1} opening periods, more than {MAX_PERIODS}" in str(
+            caught.value
+        )
+        with pytest.raises(ValidationError, match="'end' is too far after start"):
+            weekly.periods(EARLIEST, LATEST)
+
+    def test_the_periods_bound_counts_every_interval_of_the_week(self) -> None:
+        """Split shifts on five days are ten periods a week: 1,000 weeks pass, 1,001 do not.
+
+        Holidays are not subtracted: the bound is known before any week is built.
+        """
+        shifts = BusinessCalendar(
+            {day: [(time(8), time(12)), (time(13), time(17))] for day in range(5)},
+            zone="Europe/London",
+            holidays=[date(2026, 1, 6)],
+        )
+        monday = london(2026, 1, 5)
+        assert 9998 == len(shifts.periods(monday, monday + timedelta(weeks=999, days=5)))
+        with pytest.raises(ValidationError, match="could hold 10010 opening periods"):
+            shifts.periods(monday, monday + timedelta(weeks=1000, days=5))
+
     def test_business_against_24x7_on_the_same_input(self) -> None:
         """The same start and target: 24×7 is due the same evening, business hours on Monday."""
         start = london(2026, 3, 20, 16, 30)
@@ -834,6 +881,23 @@ class TestAgainstTheWeekWalkingOracle:
 ROME = ZoneInfo("Europe/Rome")
 
 
+class FailingDays(Collection[date]):
+    """A collection of dates that fails once read through, like a file gone mid-read."""
+
+    def __init__(self, first: list[date]) -> None:
+        self.first = first
+
+    def __iter__(self) -> Iterator[date]:
+        yield from self.first
+        raise RuntimeError("disk gone")
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first
+
+
 class Refusing:
     """A container of dates whose ``in`` fails."""
 
@@ -875,12 +939,12 @@ class TestHolidays:
         assert "<BusinessCalendar Europe/Rome Mon-Fri 09:00-17:00 holidays=IT>" == repr(rome)
 
     def test_a_collection_is_checked_and_copied(self) -> None:
-        """A list, set, generator or view of dates is copied: changing it later changes nothing."""
+        """A list, set, tuple or view of dates is copied: changing it later changes nothing."""
         days = [date(2026, 4, 6)]
         calendar = BusinessCalendar.weekly(zone="UTC", holidays=days)
         days.append(date(2026, 4, 7))
         assert frozenset({date(2026, 4, 6)}) == calendar.holidays
-        made = BusinessCalendar.weekly(zone="UTC", holidays=(d for d in days))
+        made = BusinessCalendar.weekly(zone="UTC", holidays=tuple(days))
         assert frozenset(days) == made.holidays
         assert (
             frozenset(days)
@@ -918,15 +982,22 @@ class TestHolidays:
         assert ("holidays", value) == (caught.value.field, caught.value.value)
         assert str(caught.value).startswith(f"'holidays' {reason}")
 
+    def test_an_iterator_is_refused_unread(self) -> None:
+        """An iterator may never end (itertools.repeat): refused before a date is read."""
+        endless = itertools.repeat(date(2026, 1, 1))
+        with pytest.raises(ValidationError) as caught:
+            BusinessCalendar.weekly(zone="UTC", holidays=endless)  # type: ignore[arg-type]
+        assert ("holidays", endless) == (caught.value.field, caught.value.value)
+        assert "must be a collection of dates" in str(caught.value)
+        days = iter([date(2026, 1, 1)])
+        with pytest.raises(ValidationError, match="'holidays' must be a collection"):
+            BusinessCalendar.weekly(zone="UTC", holidays=days)  # type: ignore[arg-type]
+        assert [date(2026, 1, 1)] == list(days)
+
     def test_a_collection_that_fails_while_read_is_named(self) -> None:
-        """A generator that raises is reported as the holidays that could not be read."""
-
-        def failing() -> Iterator[date]:
-            yield date(2026, 1, 1)
-            raise RuntimeError("disk gone")
-
+        """A collection whose iteration raises: reported as holidays that could not be read."""
         with pytest.raises(ValidationError, match=r"'holidays' could not be read \(RuntimeError"):
-            BusinessCalendar.weekly(zone="UTC", holidays=failing())
+            BusinessCalendar.weekly(zone="UTC", holidays=FailingDays([date(2026, 1, 1)]))
 
     def test_a_container_that_fails_is_named(self) -> None:
         """A container whose `in` raises: the date asked about, and what went wrong."""
@@ -1310,6 +1381,10 @@ class TestRefusals:
                 "'days' must name at least one weekday (got ())",
             ),
             (
+                lambda: BusinessCalendar.weekly(zone="UTC", days=itertools.repeat(0)),
+                "'days' must be weekdays, 0 = Monday ... 6 = Sunday (got repeat(0))",
+            ),
+            (
                 lambda: OFFICE.add(london(2026, 3, 2), timedelta(days=-1)),
                 "'duration' must be a timedelta of zero or more (got datetime.timedelta(days=-1))",
             ),
@@ -1548,11 +1623,7 @@ class TestCloseChangesAndOddInput:
     def test_a_collection_that_fails_while_read_is_the_value(self) -> None:
         """The refused value is the collection that could not be read."""
 
-        def failing() -> Iterator[date]:
-            raise RuntimeError("disk gone")
-            yield date(2026, 1, 1)  # a generator
-
-        days = failing()
+        days = FailingDays([])
         with pytest.raises(ValidationError) as caught:
             BusinessCalendar.weekly(zone="UTC", holidays=days)
         assert days is caught.value.value

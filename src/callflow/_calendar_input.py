@@ -1,7 +1,7 @@
 """What a BusinessCalendar is made of, checked: weekly hours and holidays (private)."""
 
 import itertools
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 
 from callflow.errors import ValidationError
@@ -94,11 +94,12 @@ def to_holidays(value: object) -> Container[date]:
 
     A mapping (``holidays.HolidayBase`` is a dict that fills a year only when
     asked about it) or a container that cannot be listed is kept and asked per
-    date; anything else iterable is read, checked date by date, and copied.
+    date; any other collection (a list, set or tuple) is read, checked date by
+    date, and copied. An iterator that is neither is refused: it may never end.
 
     Raises:
-        ValidationError: naming ``holidays``: a string, something that holds no
-            dates, or an element that is not a ``date`` (a ``datetime`` is not).
+        ValidationError: naming ``holidays``: a string, an iterator, something
+            that holds no dates, or an element that is not a ``date`` (a ``datetime`` is not).
     """
     if isinstance(value, str | bytes):
         raise ValidationError("holidays", value, _HOLIDAY_KINDS)
@@ -106,7 +107,8 @@ def to_holidays(value: object) -> Container[date]:
         isinstance(value, Container) and not isinstance(value, Iterable)
     ):
         return value
-    if not isinstance(value, Iterable):
+    if not isinstance(value, Collection):
+        # A bare iterator may never end: only a collection is read through.
         raise ValidationError("holidays", value, _HOLIDAY_KINDS)
     return _dates(value)
 

@@ -24,7 +24,7 @@ Arithmetic is done on instants (in UTC), so an hour is an hour across a
 daylight-saving change.
 """
 
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import groupby
 from typing import Any, Protocol, runtime_checkable
@@ -44,13 +44,27 @@ from callflow._calendar_input import (
 from callflow.clock import LATEST, check_aware, shift, to_zone
 from callflow.errors import ValidationError
 
-__all__ = ["AlwaysOpen", "BusinessCalendar", "Calendar", "check_calendar", "to_zone"]
+__all__ = [
+    "MAX_PERIODS",
+    "AlwaysOpen",
+    "BusinessCalendar",
+    "Calendar",
+    "check_calendar",
+    "to_zone",
+]
 
 _ZERO = timedelta()
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _CACHED_WEEKS = 1024
 """Weeks of opening periods a BusinessCalendar keeps (about 20 years); then it starts afresh."""
 _PROBE = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_PERIODS = 10_000
+"""The most opening periods :meth:`BusinessCalendar.periods` lists at once.
+
+About 40 years of Mon-Fri, or 190 years of one period a week: listing costs
+some microseconds a period, so a span from the year 2 to 9998 is refused at
+once rather than built for minutes. Ask for shorter spans, one after another.
+"""
 
 Period = tuple[datetime, datetime]
 """An opening period: its open and close instants; open time is ``[open, close)``."""
@@ -233,8 +247,8 @@ class BusinessCalendar:
         *,
         open: time = time(9),
         close: time = time(17),
-        days: Iterable[int] = (0, 1, 2, 3, 4),
-        holidays: Iterable[date] | Container[date] = (),
+        days: Collection[int] = (0, 1, 2, 3, 4),
+        holidays: Collection[date] | Container[date] = (),
         zone: str | tzinfo,
     ) -> "BusinessCalendar":
         """The same hours on each of ``days`` (0 = Monday; Monday to Friday by default).
@@ -243,7 +257,8 @@ class BusinessCalendar:
         <BusinessCalendar America/New_York Mon-Fri 09:00-17:00>
         """
         given: object = days  # checked, not trusted: it may come from configuration
-        if isinstance(given, str) or not isinstance(given, Iterable):
+        # A collection, not any iterable: an iterator may never end.
+        if isinstance(given, str) or not isinstance(given, Collection):
             raise ValidationError("days", given, "must be weekdays, 0 = Monday ... 6 = Sunday")
         chosen: dict[Any, Hours] = {}
         for day in given:
@@ -339,14 +354,28 @@ class BusinessCalendar:
         ['Mon 08:00-12:00', 'Mon 13:00-17:00']
 
         Raises:
-            ValidationError: ``start`` or ``end`` is naive or out of range.
+            ValidationError: ``start`` or ``end`` is naive or out of range, or
+                the span's weeks could hold more than :data:`MAX_PERIODS`
+                opening periods (weeks times the periods of an ordinary week,
+                holidays aside; refused at once).
         """
         begin, finish = _aware_utc("start", start), _aware_utc("end", end)
         if finish <= begin:
             return ()
+        first, last = self._week_at(begin), self._week_at(finish)
+        # An upper bound, known without building a week: a DST change or a
+        # holiday only ever removes periods.
+        most = (last - first + 1) * sum(len(intervals) for intervals in self.hours)
+        if most > MAX_PERIODS:
+            raise ValidationError(
+                "end",
+                end,
+                f"is too far after start: the span could hold {most} opening periods,"
+                f" more than {MAX_PERIODS}; ask for shorter spans",
+            )
         return tuple(
             (_in_zone(opens, self.zone), _in_zone(closes, self.zone))
-            for week in range(self._week_at(begin), self._week_at(finish) + 1)
+            for week in range(first, last + 1)
             for opens, closes in self._periods(week)
             if closes > begin and opens < finish
         )
