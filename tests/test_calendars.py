@@ -1085,10 +1085,10 @@ class TestTheEdgesOfTime:
         compute = BusinessCalendar._compute_periods
 
         def counting(
-            calendar: BusinessCalendar, week: int
+            calendar: BusinessCalendar, week: int, *days: int
         ) -> tuple[tuple[datetime, datetime], ...]:
             computed.append(week)
-            return compute(calendar, week)
+            return compute(calendar, week, *days)
 
         monkeypatch.setattr(BusinessCalendar, "_compute_periods", counting)
         with pytest.raises(ValidationError) as caught:
@@ -1664,9 +1664,11 @@ class TestTheWeekCache:
         computed: list[int] = []
         compute = BusinessCalendar._compute_periods
 
-        def count(calendar: BusinessCalendar, week: int) -> tuple[tuple[datetime, datetime], ...]:
+        def count(
+            calendar: BusinessCalendar, week: int, *days: int
+        ) -> tuple[tuple[datetime, datetime], ...]:
             computed.append(week)
-            return compute(calendar, week)
+            return compute(calendar, week, *days)
 
         monkeypatch.setattr(BusinessCalendar, "_compute_periods", count)
         return computed

@@ -392,18 +392,20 @@ class WeekTotals:
             from Monday 00:00 local, in order (``end`` up to a week).
         holidays: which days the openings are cancelled on.
         changes: the zone's offset changes.
-        week_total: the actual open time of a week (µs), from its opening periods.
+        days_total: the actual open time (µs) of weekdays ``first``..``last`` of
+            a week, ``days_total(week, first, last)``, from their opening periods
+            (holidays closed), a DST squeeze counted from ``first`` on.
     """
 
     __slots__ = (
         "_blocks",
         "_changes",
         "_day_open",
+        "_days_total",
         "_holidays",
         "_lock",
         "_pattern",
         "_run",
-        "_week_total",
         "base",
     )
 
@@ -412,12 +414,12 @@ class WeekTotals:
         pattern: Sequence[tuple[int, int]],
         holidays: HolidayLookup,
         changes: ZoneChanges,
-        week_total: Callable[[int], int],
+        days_total: Callable[[int, int, int], int],
     ) -> None:
         self._pattern = tuple(pattern)
         self._holidays = holidays
         self._changes = changes
-        self._week_total = week_total
+        self._days_total = days_total
         self._blocks: dict[int, _Block] = {}
         self._lock, self._run = _new_run()
         day_open = [0] * 7
@@ -517,16 +519,31 @@ class WeekTotals:
         for ordinal in self._holidays.ordinals(first * 7 + 1, end * 7 + 1):
             week, weekday = divmod(ordinal - 1, 7)
             deviations[week] = deviations.get(week, 0) - self._day_open[weekday]
-        for week in self._disturbed(block, first, end):
-            # Its periods say what it holds, holidays included.
-            deviations[week] = self._week_total(week) - self.base
+        for week, (first_day, last_day) in self._disturbed(block, first, end).items():
+            # The days near a change: their periods say what they hold, holidays
+            # included, in place of their nominal hours (holidays excluded).
+            nominal = sum(
+                self._day_open[day]
+                for day in range(first_day, last_day + 1)
+                if not self._holidays.closes(monday_of(week) + timedelta(days=day))
+            )
+            actual = self._days_total(week, first_day, last_day)
+            deviations[week] = deviations.get(week, 0) + actual - nominal
         weeks = tuple(sorted(week for week, deviation in deviations.items() if deviation))
         sums = tuple(itertools.accumulate((deviations[week] for week in weeks), initial=0))
         return _Block(first, end, weeks, sums, self.base * (end - first) + sums[-1])
 
-    def _disturbed(self, block: int, first: int, end: int) -> set[int]:
-        """The weeks in ``[first, end)`` whose opening intervals an offset change touches."""
-        touched: set[int] = set()
+    def _disturbed(self, block: int, first: int, end: int) -> dict[int, tuple[int, int]]:
+        """The weeks in ``[first, end)`` whose opening intervals an offset change touches.
+
+        Returns:
+            For each such week, the weekdays to recompute: from the first to the
+            last day within a day of a change. The days outside keep one offset
+            from their start to a day past the change nearest them, so their
+            periods hold their nominal hours and cannot squeeze into the days
+            recomputed (whose first and last day are themselves undisturbed).
+        """
+        touched: dict[int, tuple[int, int]] = {}
         for change in self._changes.in_block(block):
             for week in range(
                 max(change.start // WEEK - 1, first), min(change.end // WEEK, end - 1) + 1
@@ -536,5 +553,8 @@ class WeekTotals:
                     monday + start <= change.end and monday + stop >= change.start
                     for start, stop in self._pattern
                 ):
-                    touched.add(week)
+                    low = max((change.start - DAY - monday) // DAY, 0)
+                    high = min((change.end + DAY - monday) // DAY, 6)
+                    known = touched.get(week, (low, high))
+                    touched[week] = (min(known[0], low), max(known[1], high))
         return touched
