@@ -1310,6 +1310,47 @@ class TestTheIndex:
         assert fixed == (len(changes._blocks) == 0)
         assert not fixed or not any(found)
 
+    @pytest.mark.parametrize(
+        ("key", "changes"),
+        [
+            ("Europe/London", True),
+            ("Australia/Lord_Howe", True),
+            ("America/Santiago", True),
+            ("Africa/Casablanca", False),  # its listed changes end in 2087
+        ],
+    )
+    @pytest.mark.parametrize("year", [2650, 4021, 7777, 9998])
+    def test_changes_after_2600_are_the_cycle_from_2200_repeated(
+        self, key: str, changes: bool, year: int
+    ) -> None:
+        """A ZoneInfo follows an annual rule by 2200: its changes repeat every 400 years.
+
+        The same zone behind a foreign tzinfo (not known to repeat) is sampled
+        afresh: each change copied from the cycle is one sampled there, the
+        same size, located within the minute either way.
+        """
+        block = index.week_of(date(year, 6, 1)) // index.BLOCK_WEEKS
+        copied = index.ZoneChanges(ZoneInfo(key)).in_block(block)
+        sampled = index.ZoneChanges(Delegating(ZoneInfo(key))).in_block(block)
+        assert changes == bool(copied) == bool(sampled)
+        if not changes:
+            return
+        minute = 60_000_000
+        # Copies may include a change up to two days outside the block's sampled span.
+        inside = [c for c in copied if sampled[0].start - 3 * index.DAY < c.start]
+        inside = [c for c in inside if c.start < sampled[-1].start + 3 * index.DAY]
+        assert len(sampled) == len(inside)
+        for one, other in zip(sampled, inside, strict=True):
+            assert one.size == other.size
+            assert abs(one.start - other.start) <= minute
+            assert abs(one.end - other.end) <= minute
+
+    def test_a_foreign_tzinfo_is_not_assumed_to_repeat(self) -> None:
+        """Only a ZoneInfo is known to follow a yearly rule; any other tzinfo is sampled."""
+        assert index.ZoneChanges(ZoneInfo("Europe/London"))._ruled
+        assert not index.ZoneChanges(Delegating(ZoneInfo("Europe/London")))._ruled
+        assert not index.ZoneChanges(cast(tzinfo, tz.gettz("Europe/London")))._ruled
+
     def test_zones_are_shared_by_calendars(self) -> None:
         """Two calendars in one zone sample it once."""
         assert index.zone_changes(LONDON) is index.zone_changes(ZoneInfo("Europe/London"))
@@ -1317,6 +1358,22 @@ class TestTheIndex:
 
 
 # -- what users read: refusals and their messages ----------------------------------------------
+
+
+class Delegating(tzinfo):
+    """A foreign tzinfo that gives the offsets of another, as a wrapper library's might."""
+
+    def __init__(self, inner: tzinfo) -> None:
+        self.inner = inner
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return self.inner.utcoffset(dt)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return self.inner.dst(dt)
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return self.inner.tzname(dt)
 
 
 class NoneAfter3000(tzinfo):
@@ -1425,7 +1482,11 @@ class TestTheIndexAddsUpWeeks:
     @settings(max_examples=60)
     @given(
         made=any_calendars(),
-        first=st.integers(index.week_of(date(1981, 1, 1)), index.week_of(date(2036, 1, 1))),
+        first=st.one_of(
+            st.integers(index.week_of(date(1981, 1, 1)), index.week_of(date(2036, 1, 1))),
+            # where offset changes are copied from the 400-year cycle
+            st.integers(index.week_of(date(2600, 1, 1)), index.week_of(date(9980, 1, 1))),
+        ),
         weeks=st.integers(0, 600),
         shares=st.lists(st.fractions(0, 1), min_size=1, max_size=4),
     )

@@ -103,6 +103,20 @@ def _local_micros(local: datetime) -> int:
 
 # -- offset changes of a zone ------------------------------------------------------------
 
+_CYCLE = 20_871 * WEEK
+"""400 Gregorian years (146,097 days, a whole number of weeks): dates and weekdays repeat."""
+_RULED_FROM = _local_micros(datetime(2200, 1, 1))
+"""From when a ZoneInfo's offsets repeat every :data:`_CYCLE` (local µs since 0001-01-01).
+
+After the last transition listed in its tz database file (2087 at the latest
+today, for Africa/Casablanca), a ZoneInfo follows the file's POSIX TZ rule: a
+change on a given weekday of a month, or day of the year, at a local time, every
+year. Such a rule gives the same offsets 400 years later, so the changes of one
+cycle from 2200 are sampled once and those of any later time copied from it.
+"""
+_CYCLE_SLACK = 2 * DAY
+"""How far outside a span a copied change is still looked for: as sampling may locate it."""
+
 
 class Change(NamedTuple):
     """A change of a zone's UTC offset, as the local times it can disturb.
@@ -160,12 +174,15 @@ class ZoneChanges:
             ``ValidationError`` naming ``zone``.
     """
 
-    __slots__ = ("_blocks", "_fixed", "_gains", "_read", "_zone")
+    __slots__ = ("_blocks", "_cycle", "_fixed", "_gains", "_read", "_ruled", "_zone")
 
     def __init__(self, zone: tzinfo) -> None:
         self._zone = zone
         self._read = _offset_reader(zone)
         self._fixed = _is_fixed(zone)
+        self._ruled = type(zone) is ZoneInfo
+        # One cycle's changes, and where each happens: set once, as one value, for threads.
+        self._cycle: tuple[tuple[Change, ...], tuple[int, ...]] | None = None
         self._blocks: dict[int, tuple[Change, ...]] = {}
         self._gains: dict[int, int] = {}
 
@@ -203,10 +220,42 @@ class ZoneChanges:
     def _sample(self, block: int) -> tuple[Change, ...]:
         first = block * BLOCK_WEEKS * WEEK
         # Clipped in microseconds first: the last block reaches past datetime.max.
-        start = _EPOCH + timedelta(microseconds=max(first - micros(_MARGIN), _SAMPLED_FROM))
-        end = _EPOCH + timedelta(
-            microseconds=min(first + BLOCK_WEEKS * WEEK + micros(_MARGIN), _SAMPLED_TO)
+        start = max(first - micros(_MARGIN), _SAMPLED_FROM)
+        end = min(first + BLOCK_WEEKS * WEEK + micros(_MARGIN), _SAMPLED_TO)
+        if self._ruled and start >= _RULED_FROM + _CYCLE:
+            return self._repeated(start, end)
+        return self._sample_span(
+            _EPOCH + timedelta(microseconds=start), _EPOCH + timedelta(microseconds=end)
         )
+
+    def _repeated(self, start: int, end: int) -> tuple[Change, ...]:
+        """The changes in local ``[start, end]`` (µs), as those of the cycle, whole cycles on."""
+        if self._cycle is None:
+            span = self._sample_span(
+                _EPOCH + timedelta(microseconds=_RULED_FROM - micros(_MARGIN)),
+                _EPOCH + timedelta(microseconds=_RULED_FROM + _CYCLE + micros(_MARGIN)),
+            )
+            # Each change once: by where it happens (its start plus its size), in the cycle.
+            kept = tuple(
+                change
+                for change in span
+                if _RULED_FROM <= change.start + change.size < _RULED_FROM + _CYCLE
+            )
+            self._cycle = (kept, tuple(change.start + change.size for change in kept))
+        changes, at = self._cycle
+        found: list[Change] = []
+        for cycles in range((start - _RULED_FROM) // _CYCLE, (end - _RULED_FROM) // _CYCLE + 1):
+            shift = cycles * _CYCLE
+            first = bisect_left(at, start - shift - _CYCLE_SLACK)
+            last = bisect_left(at, end - shift + _CYCLE_SLACK)
+            found.extend(
+                Change(change.start + shift, change.end + shift, change.size)
+                for change in changes[first:last]
+            )
+        return tuple(found)
+
+    def _sample_span(self, start: datetime, end: datetime) -> tuple[Change, ...]:
+        """The changes between local times ``start`` and ``end``, sampled and bisected."""
         count = (end - start) // SAMPLE_STEP
         # accumulate() and map() loop in C: about 0.1 µs a sample.
         steps = itertools.accumulate(
