@@ -455,6 +455,7 @@ class WeekTotals:
         "_lock",
         "_pattern",
         "_run",
+        "_stops",
         "base",
     )
 
@@ -466,6 +467,7 @@ class WeekTotals:
         days_total: Callable[[int, int, int], int],
     ) -> None:
         self._pattern = tuple(pattern)
+        self._stops = tuple(stop for _, stop in self._pattern)
         self._holidays = holidays
         self._changes = changes
         self._days_total = days_total
@@ -598,10 +600,10 @@ class WeekTotals:
                 max(change.start // WEEK - 1, first), min(change.end // WEEK, end - 1) + 1
             ):
                 monday = week * WEEK
-                if any(
-                    monday + start <= change.end and monday + stop >= change.start
-                    for start, stop in self._pattern
-                ):
+                # The first interval ending at or after the change's start: does it begin
+                # by the change's end? (The intervals are in order and do not overlap.)
+                at = bisect_left(self._stops, change.start - monday)
+                if at < len(self._stops) and self._pattern[at][0] <= change.end - monday:
                     low = max((change.start - DAY - monday) // DAY, 0)
                     high = min((change.end + DAY - monday) // DAY, 6)
                     known = touched.get(week, (low, high))
