@@ -499,3 +499,186 @@ class TestProcedureAnswers:
             for fixed, ok in [(False, False), (True, False), (True, True), (False, True)]
         ]
         assert expected == actual
+
+
+def door_table() -> TransitionTable[Door, Any]:
+    """The well-formed door table, its state in ``door_state``."""
+    return TransitionTable(states=DOOR_STATES, transitions=DOOR_ROWS, state_attribute="door_state")
+
+
+def message_of(make: Callable[[], object]) -> str:
+    """What the ValidationError raised by ``make()`` says."""
+    with pytest.raises(ValidationError) as caught:
+        make()
+    return str(caught.value)
+
+
+def check(subject: object) -> bool:
+    """A guard's check that always passes."""
+    return True
+
+
+class TestFieldChecks:
+    """Guards, rows and tables check their fields: a ValidationError naming field and value."""
+
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [
+            (
+                lambda: Guard(5, "a caller", check),
+                "'rule' must be a rule code such as 'CF205', or None (got 5)",
+            ),
+            (
+                lambda: Guard("  ", "a caller", check),
+                "'rule' must be a rule code such as 'CF205', or None (got '  ')",
+            ),
+            (
+                lambda: Guard(None, "", check),
+                "'requirement' must say what is required, as text (got '')",
+            ),
+            (
+                lambda: Guard(None, " \t", check),
+                "'requirement' must say what is required, as text (got ' \\t')",
+            ),
+            (
+                lambda: Guard(None, b"x", check),
+                "'requirement' must say what is required, as text (got b'x')",
+            ),
+            (
+                lambda: Guard(None, "a caller", "yes"),
+                "'check' must be a callable returning a bool (got 'yes')",
+            ),
+            (
+                lambda: T("open door", Door.SHUT, Door.OPEN),
+                "'event' must be a name such as 'answer' (got 'open door')",
+            ),
+            (
+                lambda: T(7, Door.SHUT, Door.OPEN),
+                "'event' must be a name such as 'answer' (got 7)",
+            ),
+            (
+                lambda: T("open", "shut", Door.OPEN),
+                "'source' must be a member of an Enum (got 'shut')",
+            ),
+            (
+                lambda: T("open", Door.SHUT, None),
+                "'dest' must be a member of an Enum (got None)",
+            ),
+            (
+                lambda: T("open", Door.SHUT, Door.OPEN, guards="g"),
+                "'guards' must be a collection of Guard (got 'g')",
+            ),
+            (
+                lambda: T("open", Door.SHUT, Door.OPEN, guards=iter(())),
+                "'guards' must be a collection of Guard (got <tuple_iterator object at ...>)",
+            ),
+            (
+                lambda: T("open", Door.SHUT, Door.OPEN, guards=[check]),
+                "'guards' must be a Guard (got <function check at ...>)",
+            ),
+        ],
+    )
+    def test_guards_and_rows(self, make: Callable[[], object], message: str) -> None:
+        """Each field's rule, as its message reads."""
+        got = message_of(make)
+        head, _, tail = message.partition("...")
+        assert got.startswith(head)
+        assert got.endswith(tail)
+
+    def test_a_rule_may_be_none_and_guards_any_collection(self) -> None:
+        """None is a rule (a plain requirement); a list of guards becomes a tuple."""
+        guard = Guard(None, "a caller", check)
+        row = T("open", Door.SHUT, Door.OPEN, guards=[guard])
+        assert (None, (guard,)) == (guard.rule, row.guards)
+
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [
+            (
+                lambda: TransitionTable(states=[Door.SHUT], transitions=DOOR_ROWS),
+                "'states' must map each state to its StateKind (got [<Door.SHUT: 'shut'>])",
+            ),
+            (
+                lambda: TransitionTable(states={"shut": INITIAL}, transitions=DOOR_ROWS),
+                "'states' must map Enum members to StateKind"
+                " (got {'shut': <StateKind.INITIAL: 'initial'>})",
+            ),
+            (
+                lambda: TransitionTable(states={Door.SHUT: "initial"}, transitions=DOOR_ROWS),
+                "'states' must map Enum members to StateKind"
+                " (got {<Door.SHUT: 'shut'>: 'initial'})",
+            ),
+            (
+                lambda: TransitionTable(states=DOOR_STATES, transitions="rows"),
+                "'transitions' must be a collection of Transition (got 'rows')",
+            ),
+            (
+                lambda: TransitionTable(states=DOOR_STATES, transitions=5),
+                "'transitions' must be a collection of Transition (got 5)",
+            ),
+            (
+                lambda: TransitionTable(states=DOOR_STATES, transitions=[*DOOR_ROWS, ("open",)]),
+                "'transitions' must be a Transition (got ('open',))",
+            ),
+            (
+                lambda: TransitionTable(
+                    states=DOOR_STATES, transitions=DOOR_ROWS, state_attribute="door state"
+                ),
+                "'state_attribute' must be an attribute name such as '_stage' (got 'door state')",
+            ),
+            (
+                lambda: TransitionTable(
+                    states=DOOR_STATES, transitions=DOOR_ROWS, state_attribute=None
+                ),
+                "'state_attribute' must be an attribute name such as '_stage' (got None)",
+            ),
+        ],
+    )
+    def test_tables(self, make: Callable[[], object], message: str) -> None:
+        """A table's states, rows and state attribute, as their messages read."""
+        assert message == message_of(make)
+
+    def test_the_states_are_kept_read_only(self) -> None:
+        """The states given are copied, read-only: changing them later changes nothing."""
+        states = dict(DOOR_STATES)
+        table = TransitionTable(states=states, transitions=DOOR_ROWS)
+        states[Door.SPARE] = ACTIVE
+        assert Door.SPARE not in table.states
+        with pytest.raises(TypeError):
+            table.states[Door.SPARE] = ACTIVE  # type: ignore[index]
+
+
+class TestLookups:
+    """Lookups with what is not a state or an event answer as for an unknown one."""
+
+    def test_transition_and_outgoing_of_what_is_not_a_state(self) -> None:
+        """No row for a text, an unknown member or a wrong-typed event; outgoing() is empty."""
+        table = door_table()
+        assert T("open", Door.SHUT, Door.OPEN) == table.transition(Door.SHUT, "open")
+        assert None is table.transition("shut", "open")  # type: ignore[arg-type]
+        assert None is table.transition(Door.SHUT, 5)  # type: ignore[arg-type]
+        assert None is table.transition(Door.SPARE, "open")
+        assert (T("unlock", Door.LOCKED, Door.SHUT), T("knock", Door.LOCKED, Door.LOCKED)) == (
+            table.outgoing(Door.LOCKED)
+        )
+        assert () == table.outgoing("locked")  # type: ignore[arg-type]
+        assert () == table.outgoing(Door.SPARE)
+
+
+class TestMoveRefusals:
+    """move() refuses a state the table lacks and a subject it cannot set, naming each."""
+
+    @pytest.mark.parametrize("state", [Door.SPARE, "open", None])
+    def test_a_state_the_table_lacks(self, state: object) -> None:
+        """A member of the enum the table does not declare, or no member at all."""
+        door = SimpleNamespace(door_state=Door.SHUT)
+        assert f"'state' must be a state of the table (got {state!r})" == message_of(
+            lambda: door_table().move(door, state)  # type: ignore[arg-type]
+        )
+        assert Door.SHUT == door.door_state
+
+    @pytest.mark.parametrize("subject", [object(), (1, 2), SimpleNamespace])
+    def test_a_subject_whose_state_cannot_be_set(self, subject: object) -> None:
+        """An object without a __dict__, a tuple, a class: refused, naming the attribute."""
+        got = message_of(lambda: door_table().move(subject, Door.OPEN))
+        assert got == f"'subject' must have a settable 'door_state' attribute (got {subject!r})"
