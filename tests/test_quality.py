@@ -412,6 +412,35 @@ class TestIsVague:
         """An empty or blank note is empty."""
         assert "empty" == is_vague(text)
 
+    @pytest.mark.parametrize("policy", ["strict", None, 20])
+    def test_policy_must_be_a_policy(self, policy: object) -> None:
+        """is_vague refuses a policy that is not a QualityPolicy, naming it."""
+        with pytest.raises(ValidationError) as caught:
+            is_vague("Printer jams on tray 2 only", policy)  # type: ignore[arg-type]
+        assert ("policy", f"'policy' must be a QualityPolicy (got {policy!r})") == (
+            caught.value.field,
+            str(caught.value),
+        )
+        assert policy is caught.value.value
+
+    @pytest.mark.parametrize(
+        ("text", "why"),
+        [
+            ("a s d", "keyboard mashing"),  # spaced out, still one row
+            ("asdfghjklasdfghjklasdfghjkl", "too short (27 characters, at least 30)"),
+            ("asdfghjkl", "keyboard mashing"),  # a whole row
+            ("asd-f", "too short (5 characters, at least 30)"),  # a sign among the letters
+            ("qwas", "too short (4 characters, at least 30)"),  # two rows
+        ],
+    )
+    def test_mashing_is_one_row_of_letters_only(self, text: str, why: str) -> None:
+        """Mashing: three or more letters of one key row, nothing but letters and spaces.
+
+        A row typed three times over is not a substring of the row, so it is
+        judged as any text (here, too short).
+        """
+        assert why == is_vague(text, QualityPolicy(min_note_length=30))
+
     def test_text_must_be_text(self) -> None:
         """is_vague refuses anything but a string."""
         with pytest.raises(ValidationError) as caught:
