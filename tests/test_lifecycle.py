@@ -529,3 +529,34 @@ class TestGuards:
     def test_guards_of_escalate_gives_all_five(self) -> None:
         """Asked what escalating needs from any status, the lifecycle gives all five guards."""
         assert guards("escalate") == LIFECYCLE.guards_of("escalate")
+
+
+class TestAttempt:
+    """What a guard sees is checked when made: a real ticket and a mapping of data."""
+
+    @pytest.mark.parametrize("ticket", [None, "T-1", {"number": "T-1"}])
+    def test_the_ticket_must_be_a_ticket(self, ticket: object) -> None:
+        """Anything but a Ticket is refused, naming the field and the value."""
+        with pytest.raises(ValidationError) as caught:
+            Attempt(ticket, {})  # type: ignore[arg-type]
+        assert ("ticket", f"'ticket' must be a Ticket (got {ticket!r})") == (
+            caught.value.field,
+            str(caught.value),
+        )
+        assert ticket is caught.value.value
+
+    @pytest.mark.parametrize("data", [None, [("resolution", "x")], "resolution"])
+    def test_the_data_must_be_a_mapping(self, data: object) -> None:
+        """The event's data is a mapping: a list of pairs or a text is refused."""
+        with pytest.raises(ValidationError) as caught:
+            Attempt(new_ticket(), data)  # type: ignore[arg-type]
+        assert ("data", f"'data' must be a mapping of the event's data (got {data!r})") == (
+            caught.value.field,
+            str(caught.value),
+        )
+
+    def test_a_ticket_and_a_mapping_are_kept(self) -> None:
+        """A valid attempt keeps what it was given."""
+        ticket, data = new_ticket(), {"resolution": "Replaced the roller"}
+        attempt = Attempt(ticket, data)
+        assert (ticket, data) == (attempt.ticket, attempt.data)
