@@ -50,7 +50,11 @@ MODULES: Mapping[str, tuple[str, ...]] = {
     "records": ("tests/test_records.py", "tests/test_boundaries.py"),
     "documents": ("tests/test_documents.py", "tests/test_boundaries.py", "tests/test_messages.py"),
     "_replay": ("tests/test_boundaries.py", "tests/test_call.py", "tests/test_call_tickets.py"),
-    "_casework": ("tests/test_call_tickets.py", "tests/test_refusals.py"),
+    "_casework": (
+        "tests/test_call_tickets.py",
+        "tests/test_call_messages.py",
+        "tests/test_refusals.py",
+    ),
     "book": ("tests/test_book.py", "tests/test_refusals.py"),
 }
 """Each module of ``src/callflow`` that is mutation-tested, with its own test files."""
