@@ -1410,6 +1410,9 @@ class TestRefusals:
         assert (
             "'policy.calendar' must be a Calendar (with add, between, is_open, zone) (got '24x7')"
         ) == str(caught.value)
+        # The types remembered are the calendars' own: None is still refused after them.
+        with pytest.raises(ValidationError, match="'calendar' must be a Calendar"):
+            check_calendar("calendar", None)
 
     @pytest.mark.parametrize(
         ("call", "message"),
