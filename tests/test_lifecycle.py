@@ -235,6 +235,16 @@ class TestRequiredFields:
         filled.open()
         assert OPEN == filled.status
 
+    @pytest.mark.parametrize("given", [[("resolve", ["category"])], "resolve", 5])
+    def test_required_fields_must_be_a_mapping(self, given: object) -> None:
+        """A list of pairs, a text or a number is refused whole, naming the argument."""
+        with pytest.raises(ValidationError) as caught:
+            ticket_lifecycle(required_fields=given)  # type: ignore[arg-type]
+        assert (
+            f"'required_fields' must map status-changing events to field names (got {given!r})"
+        ) == str(caught.value)
+        assert ("required_fields", given) == (caught.value.field, caught.value.value)
+
     @pytest.mark.parametrize("event", ["fly", "note", "create", "update"])
     def test_an_event_that_moves_nothing_is_refused(self, event: str) -> None:
         """Fields can be required only for status-changing events."""

@@ -116,6 +116,7 @@ class TestExtensions:
             ("1-800-FLOWERS x12", None),
             ("1-800-FLOWERS x12", "US"),
             ("+1 800 FLOWERS ext. 12", None),
+            ("+1 800 FLOWERSx12", None),  # word and marker as one: only the number read tells
             ("0800 FLOWERS ext. 5", "GB"),
             ("0800 FLOWERS #5", "GB"),
             ("+1 415 555 0132 AB x12", None),

@@ -648,6 +648,13 @@ class TestFieldChecks:
             table.states[Door.SPARE] = ACTIVE  # type: ignore[index]
 
 
+class FailingHash:
+    """An object whose hash raises, as a hostile value's may."""
+
+    def __hash__(self) -> int:
+        raise RuntimeError("no hash")
+
+
 class TestLookups:
     """Lookups with what is not a state or an event answer as for an unknown one."""
 
@@ -663,6 +670,13 @@ class TestLookups:
         )
         assert () == table.outgoing("locked")  # type: ignore[arg-type]
         assert () == table.outgoing(Door.SPARE)
+
+    def test_what_cannot_be_hashed_is_not_looked_up(self) -> None:
+        """A list or an object whose hash fails is no state: None or (), not a TypeError."""
+        table = door_table()
+        for state in ([Door.SHUT], FailingHash()):
+            assert None is table.transition(state, "open")  # type: ignore[arg-type]
+            assert () == table.outgoing(state)  # type: ignore[arg-type]
 
 
 class TestMoveRefusals:

@@ -128,6 +128,7 @@ def check_document(
             items += len(value)
             if items > limits.max_items:
                 reason = f"must hold at most {limits.max_items:,} values"
+                assert isinstance(data, Mapping | list | tuple)  # counted only inside it
                 raise ValidationError(field, _summary(data), reason)
             pending.extend(_children(value, path, depth))
         elif not _scalar(value):
@@ -135,10 +136,9 @@ def check_document(
     return data
 
 
-def _summary(data: object) -> object:
+def _summary(data: Mapping[Any, Any] | list[Any] | tuple[Any, ...]) -> str:
     """A container shown by its kind and size when it is too large or deep to print."""
-    size = len(data) if isinstance(data, Mapping | list | tuple) else 0
-    return f"<{type(data).__name__} of {size} items>"
+    return f"<{type(data).__name__} of {len(data)} items>"
 
 
 def _children(value: object, path: str, depth: int) -> list[tuple[object, str, int]]:
