@@ -1085,10 +1085,10 @@ class TestTheEdgesOfTime:
         compute = BusinessCalendar._compute_periods
 
         def counting(
-            calendar: BusinessCalendar, week: int, *days: int
+            calendar: BusinessCalendar, week: int, *run: int | None
         ) -> tuple[tuple[datetime, datetime], ...]:
             computed.append(week)
-            return compute(calendar, week, *days)
+            return compute(calendar, week, *run)
 
         monkeypatch.setattr(BusinessCalendar, "_compute_periods", counting)
         with pytest.raises(ValidationError) as caught:
@@ -1729,10 +1729,10 @@ class TestTheWeekCache:
         compute = BusinessCalendar._compute_periods
 
         def count(
-            calendar: BusinessCalendar, week: int, *days: int
+            calendar: BusinessCalendar, week: int, *run: int | None
         ) -> tuple[tuple[datetime, datetime], ...]:
             computed.append(week)
-            return compute(calendar, week, *days)
+            return compute(calendar, week, *run)
 
         monkeypatch.setattr(BusinessCalendar, "_compute_periods", count)
         return computed

@@ -28,7 +28,7 @@ no two changes within a day.
 import itertools
 import operator
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple, Protocol
@@ -441,20 +441,22 @@ class WeekTotals:
             from Monday 00:00 local, in order (``end`` up to a week).
         holidays: which days the openings are cancelled on.
         changes: the zone's offset changes.
-        days_total: the actual open time (µs) of weekdays ``first``..``last`` of
-            a week, ``days_total(week, first, last)``, from their opening periods
-            (holidays closed), a DST squeeze counted from ``first`` on.
+        run_total: the actual open time (µs) of the intervals ``first``..``last``
+            (positions in ``pattern``) of a week, ``run_total(week, first, last)``,
+            from their opening periods (holidays closed), a DST squeeze counted
+            from ``first`` on.
     """
 
     __slots__ = (
         "_blocks",
         "_changes",
         "_day_open",
-        "_days_total",
         "_holidays",
         "_lock",
         "_pattern",
         "_run",
+        "_run_total",
+        "_starts",
         "_stops",
         "base",
     )
@@ -464,13 +466,14 @@ class WeekTotals:
         pattern: Sequence[tuple[int, int]],
         holidays: HolidayLookup,
         changes: ZoneChanges,
-        days_total: Callable[[int, int, int], int],
+        run_total: Callable[[int, int, int], int],
     ) -> None:
         self._pattern = tuple(pattern)
+        self._starts = tuple(start for start, _ in self._pattern)
         self._stops = tuple(stop for _, stop in self._pattern)
         self._holidays = holidays
         self._changes = changes
-        self._days_total = days_total
+        self._run_total = run_total
         self._blocks: dict[int, _Block] = {}
         self._lock, self._run = _new_run()
         day_open = [0] * 7
@@ -570,15 +573,16 @@ class WeekTotals:
         for ordinal in self._holidays.ordinals(first * 7 + 1, end * 7 + 1):
             week, weekday = divmod(ordinal - 1, 7)
             deviations[week] = deviations.get(week, 0) - self._day_open[weekday]
-        for week, (first_day, last_day) in self._disturbed(block, first, end).items():
-            # The days near a change: their periods say what they hold, holidays
-            # included, in place of their nominal hours (holidays excluded).
+        for week, (first_run, last_run) in self._disturbed(block, first, end).items():
+            # The intervals near a change: their periods say what they hold, in
+            # place of their nominal hours (holidays aside: counted above).
+            monday = monday_of(week)
             nominal = sum(
-                self._day_open[day]
-                for day in range(first_day, last_day + 1)
-                if not self._holidays.closes(monday_of(week) + timedelta(days=day))
+                stop - start
+                for start, stop in self._pattern[first_run : last_run + 1]
+                if not self._holidays.closes(monday + timedelta(days=start // DAY))
             )
-            actual = self._days_total(week, first_day, last_day)
+            actual = self._run_total(week, first_run, last_run)
             deviations[week] = deviations.get(week, 0) + actual - nominal
         weeks = tuple(sorted(week for week, deviation in deviations.items() if deviation))
         sums = tuple(itertools.accumulate((deviations[week] for week in weeks), initial=0))
@@ -588,11 +592,12 @@ class WeekTotals:
         """The weeks in ``[first, end)`` whose opening intervals an offset change touches.
 
         Returns:
-            For each such week, the weekdays to recompute: from the first to the
-            last day within a day of a change. The days outside keep one offset
-            from their start to a day past the change nearest them, so their
-            periods hold their nominal hours and cannot squeeze into the days
-            recomputed (whose first and last day are themselves undisturbed).
+            For each such week, the run of its intervals to recompute: from the
+            first to the last that a change's window touches (positions in the
+            pattern). Any other interval keeps one offset from its opening to
+            its close, so it holds its nominal hours; and it lies more than the
+            change's size away from the window, so no squeeze joins it to an
+            interval of the run.
         """
         touched: dict[int, tuple[int, int]] = {}
         for change in self._changes.in_block(block):
@@ -600,12 +605,12 @@ class WeekTotals:
                 max(change.start // WEEK - 1, first), min(change.end // WEEK, end - 1) + 1
             ):
                 monday = week * WEEK
-                # The first interval ending at or after the change's start: does it begin
-                # by the change's end? (The intervals are in order and do not overlap.)
-                at = bisect_left(self._stops, change.start - monday)
-                if at < len(self._stops) and self._pattern[at][0] <= change.end - monday:
-                    low = max((change.start - DAY - monday) // DAY, 0)
-                    high = min((change.end + DAY - monday) // DAY, 6)
+                # The intervals are in order and do not overlap: those touching the
+                # window [start, end] are the ones from the first ending at or after
+                # its start to the last opening at or before its end.
+                low = bisect_left(self._stops, change.start - monday)
+                high = bisect_right(self._starts, change.end - monday) - 1
+                if low <= high:
                     known = touched.get(week, (low, high))
                     touched[week] = (min(known[0], low), max(known[1], high))
         return touched

@@ -232,8 +232,21 @@ class BusinessCalendar:
     _weeks: dict[int, tuple[Period, ...]] = attrs.field(
         init=False, eq=False, hash=False, factory=dict
     )
+    _intervals: tuple[tuple[int, time, time], ...] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
     _lookup: index.HolidayLookup = attrs.field(init=False, eq=False, hash=False)
     _totals: index.WeekTotals = attrs.field(init=False, eq=False, hash=False)
+
+    @_intervals.default
+    def _intervals_default(self) -> tuple[tuple[int, time, time], ...]:
+        # The week's opening intervals as (weekday, open, close), in order: the
+        # order of the index's weekly pattern, whose positions they share.
+        return tuple(
+            (day, opening, closing)
+            for day, intervals in enumerate(self.hours)
+            for opening, closing in intervals
+        )
 
     @_lookup.default
     def _lookup_default(self) -> index.HolidayLookup:
@@ -248,7 +261,7 @@ class BusinessCalendar:
             weekly_pattern(self.hours),
             self._lookup,
             index.zone_changes(self.zone),
-            self._days_total,
+            self._run_total,
         )
 
     @classmethod
@@ -442,28 +455,32 @@ class BusinessCalendar:
 
     def _week_total(self, week: int) -> int:
         """The open time of local week ``week``, in microseconds, from its periods."""
-        return self._days_total(week, 0, 6)
+        return self._run_total(week, 0, len(self._intervals) - 1)
 
-    def _days_total(self, week: int, first: int, last: int) -> int:
-        """The open time of weekdays ``first``..``last`` of local week ``week`` (µs)."""
+    def _run_total(self, week: int, first: int, last: int) -> int:
+        """The open time (µs) of the week's intervals ``first``..``last`` (positions in order)."""
         return sum(index.micros(c - o) for o, c in self._compute_periods(week, first, last))
 
-    def _compute_periods(self, week: int, first: int = 0, last: int = 6) -> tuple[Period, ...]:
-        """The opening periods of weekdays ``first``..``last`` of local week ``week``, in UTC."""
+    def _compute_periods(
+        self, week: int, first: int = 0, last: int | None = None
+    ) -> tuple[Period, ...]:
+        """The opening periods of local week ``week`` in UTC, of intervals ``first``..``last``.
+
+        A holiday closes every interval opening on it; a DST change can squeeze
+        a period to nothing or into the one before it.
+        """
         monday = index.monday_of(week)
         periods: list[Period] = []
-        for weekday in range(first, last + 1):
-            intervals = self.hours[weekday]
+        end = len(self._intervals) if last is None else last + 1
+        for weekday, opening, closing in self._intervals[first:end]:
             day = monday + timedelta(days=weekday)
-            if not intervals or self._lookup.closes(day):
+            if self._lookup.closes(day):
                 continue
-            for opening, closing in intervals:
-                close_day = day + timedelta(days=1) if closing == MIDNIGHT else day
-                opens = _instant(datetime.combine(day, opening), self.zone)
-                closes = _instant(datetime.combine(close_day, closing), self.zone)
-                # A DST change can squeeze a period to nothing or into the one before it.
-                if periods and opens < periods[-1][1]:
-                    opens = periods[-1][1]
-                if closes > opens:
-                    periods.append((opens, closes))
+            close_day = day + timedelta(days=1) if closing == MIDNIGHT else day
+            opens = _instant(datetime.combine(day, opening), self.zone)
+            closes = _instant(datetime.combine(close_day, closing), self.zone)
+            if periods and opens < periods[-1][1]:
+                opens = periods[-1][1]
+            if closes > opens:
+                periods.append((opens, closes))
         return tuple(periods)
