@@ -25,6 +25,7 @@ from callflow import (
     PromiseLedger,
     RuleBreach,
     Stage,
+    Thresholds,
     Ticket,
     ValidationError,
 )
@@ -173,6 +174,19 @@ class TestTheRingRecord:
             error.field,
             error.value,
             error.reason,
+        )
+
+    def test_the_calls_own_thresholds_are_replayed(self) -> None:
+        """A call answered on its fourth ring breaks the default limit, not its own of five."""
+        clock = ManualClock(START)
+        call = Call(agent=BILL, clock=clock, thresholds=Thresholds(max_rings=5))
+        clock.advance(seconds=20)
+        call.answer()
+        again = Call.replay(call.history)
+        assert (Thresholds(max_rings=5), (), facts(call)) == (
+            again.thresholds,
+            again.findings,
+            facts(again),
         )
 
     @pytest.mark.parametrize("mode", ["strict", "audit"])
