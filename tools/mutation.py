@@ -56,6 +56,7 @@ MODULES: Mapping[str, tuple[str, ...]] = {
         "tests/test_call_tickets.py",
     ),
     "_casework": (
+        "tests/test_casework.py",
         "tests/test_call_tickets.py",
         "tests/test_call_messages.py",
         "tests/test_refusals.py",
