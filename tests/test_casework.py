@@ -163,6 +163,8 @@ class TestOpeningTheCase:
         call, _ = greeted(book=book, caller=Caller(name="Ana Souza"))
         call.listen("The printer jams")
         assert ("T-000002", ()) == (call.ticket_number, call.earlier_tickets)
+        assert {"ticket": "T-000002", "earlier": ()} == dict(call.history[-1].observed)
+        assert call.history == Call.replay(call.history).history
 
     @pytest.mark.parametrize("number", ["", "  ", None, 5])
     def test_a_book_that_gives_no_number(self, number: object) -> None:
