@@ -82,7 +82,7 @@ def facts(call: Call) -> tuple[object, ...]:
 
 class TestTheHistoryAsAWhole:
     @pytest.mark.parametrize(
-        "history", [None, "ring", b"ring", 42, {"event": "ring"}, iter(()), (r for r in ())]
+        "history", [None, "ring", b"ring", 42, {"event": "ring"}, iter(()), (r for r in [1])]
     )
     def test_what_is_not_a_sequence(self, history: object) -> None:
         error = refusal(history)  # type: ignore[arg-type]
