@@ -1,7 +1,7 @@
 """The ticket book: keeping tickets, earlier cases (CF403), lemons (CF404), accounts (CF606)."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -528,3 +528,388 @@ class TestAccount:
         assert bo_ticket in leaky.tickets_of_caller("E1234")
         own = account(leaky, self.verified_call())
         assert Account(ANA, (first, second), (ana_order,)) == own
+
+
+class AnsweringBook(MemoryTicketBook):
+    """A custom book whose selections answer what it is told to, whatever it is asked."""
+
+    __slots__ = ("answer", "numbers")
+
+    def __init__(self, answer: object = (), numbers: Sequence[object] = ()) -> None:
+        super().__init__()
+        self.answer = answer
+        self.numbers = list(numbers)
+
+    def new_number(self) -> str:
+        return self.numbers.pop(0) if self.numbers else super().new_number()  # type: ignore[return-value]
+
+    def tickets_of_caller(self, user_id: str) -> Sequence[Ticket]:
+        return self.answer  # type: ignore[return-value]
+
+    def tickets_of_unit(self, asset_tag: str) -> Sequence[Ticket]:
+        return self.answer  # type: ignore[return-value]
+
+
+def reading(book: TicketBook) -> dict[str, Callable[[], object]]:
+    """Each reader of a book, by the book method it reads through."""
+    return {
+        "book.tickets_of_caller()": lambda: earlier_tickets(book, user_id="E1234"),
+        "book.tickets_of_unit()": lambda: earlier_tickets(book, asset_tag=PRINTER),
+    }
+
+
+class TestWhatACustomBookReturns:
+    """What a book's selections return is checked, then filtered to what was asked."""
+
+    @pytest.mark.parametrize("answer", ["T-1", b"T-1", 7, None, iter(()), {"T-1"}.__iter__()])
+    @pytest.mark.parametrize("method", ["book.tickets_of_caller()", "book.tickets_of_unit()"])
+    def test_what_is_not_a_sequence(self, method: str, answer: object) -> None:
+        with pytest.raises(ValidationError) as caught:
+            reading(AnsweringBook(answer))[method]()
+        assert (method, answer, "must return a sequence of tickets") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("method", ["book.tickets_of_caller()", "book.tickets_of_unit()"])
+    def test_what_is_not_a_ticket(self, method: str) -> None:
+        first = ticket_at(START, asset_tag=PRINTER)
+        with pytest.raises(ValidationError) as caught:
+            reading(AnsweringBook([first, "T-2"]))[method]()
+        assert (method, "T-2", "must return tickets only") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_a_set_of_tickets_is_a_sequence_enough(self) -> None:
+        first = ticket_at(START, "T-1", asset_tag=PRINTER)
+        second = ticket_at(START + DAY, "T-2", asset_tag=PRINTER)
+        book = AnsweringBook({second, first})
+        assert (first, second) == earlier_tickets(book, user_id="E1234")
+        assert (first, second) == earlier_tickets(book, asset_tag=PRINTER)
+
+    def test_each_reader_keeps_only_what_was_asked(self) -> None:
+        ana_printer = ticket_at(START, "T-1", asset_tag=PRINTER)
+        bo_printer = ticket_at(START + DAY, "T-2", BO, asset_tag=PRINTER)
+        ana_laptop = ticket_at(START + 2 * DAY, "T-3", asset_tag="LAP-0007")
+        no_id = ticket_at(START + 3 * DAY, "T-4", Caller("Ana Souza"), asset_tag=None)
+        book = AnsweringBook([no_id, ana_laptop, bo_printer, ana_printer])
+        assert (ana_printer, ana_laptop) == earlier_tickets(book, user_id="E1234")
+        assert (ana_printer, bo_printer) == earlier_tickets(book, asset_tag=PRINTER)
+        assert (bo_printer,) == earlier_tickets(book, user_id="E5678")
+
+
+class TestEarlierTicketsInDetail:
+    def test_the_ticket_before_which_need_not_be_in_the_book(self) -> None:
+        """A ticket not kept yet leaves out nothing but what came after it."""
+        desk = Desk()
+        first = desk.log(0)
+        second = desk.log(1)
+        desk.log(3)
+        fresh = ticket_at(START + 2 * DAY, "T-9", asset_tag=PRINTER)
+        assert (first, second) == earlier_tickets(desk.book, user_id="E1234", before=fresh)
+
+    def test_a_ticket_logged_with_the_one_before_which_counts(self) -> None:
+        """Logged at the same moment is not after it."""
+        desk = Desk()
+        first = desk.log(0)
+        same_time = desk.log(0)
+        assert (first,) == earlier_tickets(desk.book, user_id="E1234", before=same_time)
+        assert (same_time,) == earlier_tickets(desk.book, asset_tag=PRINTER, before=first)
+
+    def test_each_ticket_once_oldest_first_whatever_the_book_order(self) -> None:
+        early = ticket_at(START, "T-1", asset_tag=PRINTER)
+        late = ticket_at(START + DAY, "T-2", asset_tag=PRINTER)
+        book = AnsweringBook([late, early, late])
+        assert (early, late) == earlier_tickets(book, user_id="E1234", asset_tag=PRINTER)
+
+    @pytest.mark.parametrize(
+        ("arguments", "field", "value", "reason"),
+        [
+            ({"user_id": ""}, "user_id", "", "must be non-empty text"),
+            ({"user_id": 1234}, "user_id", 1234, "must be non-empty text"),
+            ({"asset_tag": " "}, "asset_tag", " ", "must be non-empty text"),
+            ({"asset_tag": 42}, "asset_tag", 42, "must be non-empty text"),
+            ({"before": "T-1"}, "before", "T-1", "must be a Ticket or None"),
+        ],
+    )
+    def test_each_argument_is_named(
+        self, arguments: dict[str, object], field: str, value: object, reason: str
+    ) -> None:
+        """Checked by earlier_tickets itself, whatever the book checks (this one checks nothing)."""
+        with pytest.raises(ValidationError) as caught:
+            earlier_tickets(AnsweringBook(), **arguments)  # type: ignore[arg-type]
+        assert (field, value, reason) == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize(
+        "reader",
+        [
+            lambda book: earlier_tickets(book),
+            lambda book: repeat_failure(book, ticket_at(START)),
+            lambda book: open_ticket(book, ANA),
+            lambda book: account(book, Call(agent=Agent("Bill", "ACME Corp"))),
+        ],
+    )
+    @pytest.mark.parametrize("book", [None, {"T-1": "ticket"}, [], "book"])
+    def test_what_is_not_a_book(self, reader: Callable[[object], object], book: object) -> None:
+        with pytest.raises(ValidationError) as caught:
+            reader(book)
+        assert ("book", book, "must be a TicketBook (see callflow.MemoryTicketBook)") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+
+class TestSelectionsOfTheMemoryBook:
+    @pytest.mark.parametrize("value", ["", "  ", None, 1234])
+    def test_what_is_not_a_user_id_or_an_asset_tag(self, value: object) -> None:
+        book = MemoryTicketBook()
+        for field, select in (
+            ("user_id", book.tickets_of_caller),
+            ("asset_tag", book.tickets_of_unit),
+        ):
+            with pytest.raises(ValidationError) as caught:
+                select(value)  # type: ignore[arg-type]
+            assert (field, value, "must be non-empty text") == (
+                caught.value.field,
+                caught.value.value,
+                caught.value.reason,
+            )
+
+    def test_a_selection_is_a_tuple_of_matches_only(self) -> None:
+        book = MemoryTicketBook()
+        no_tag = ticket_at(START, "T-1", Caller("Ana Souza"))
+        book.add(no_tag)
+        assert ((), ()) == (book.tickets_of_caller("E1234"), book.tickets_of_unit(PRINTER))
+        tagged = ticket_at(START + DAY, "T-2", asset_tag=PRINTER)
+        book.add(tagged)
+        assert ((tagged,), (tagged,)) == (
+            book.tickets_of_caller("E1234"),
+            book.tickets_of_unit(PRINTER),
+        )
+
+
+class TestOpenTicketInDetail:
+    @pytest.mark.parametrize("number", ["", "   ", None, 7])
+    def test_a_book_that_gives_no_number(self, number: object) -> None:
+        book = AnsweringBook(numbers=[number])
+        with pytest.raises(ValidationError) as caught:
+            open_ticket(book, ANA)
+        assert ("book.new_number()", number, "must be non-empty text") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+        assert 0 == len(book)
+
+    def test_the_number_the_book_gives_is_the_tickets(self) -> None:
+        book = AnsweringBook(numbers=["INC-42"])
+        ticket = open_ticket(book, ANA, description="Printer jams")
+        assert ("INC-42", ANA, "Printer jams", ticket) == (
+            ticket.number,
+            ticket.caller,
+            ticket.description,
+            book.get("INC-42"),
+        )
+
+
+class TestRepeatFailureInDetail:
+    @pytest.mark.parametrize(
+        ("arguments", "field", "reason"),
+        [
+            ({"ticket": "T-1"}, "ticket", "must be a Ticket"),
+            ({"policy": 3}, "policy", "must be a RepeatFailurePolicy or None"),
+            ({"policy": {"tickets": 3}}, "policy", "must be a RepeatFailurePolicy or None"),
+        ],
+    )
+    def test_each_argument_is_named(
+        self, arguments: dict[str, object], field: str, reason: str
+    ) -> None:
+        given: dict[str, object] = {"ticket": ticket_at(START), **arguments}
+        with pytest.raises(ValidationError) as caught:
+            repeat_failure(MemoryTicketBook(), **given)  # type: ignore[arg-type]
+        assert (field, arguments[field], reason) == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_the_ticket_already_in_the_book_counts_once(self) -> None:
+        policy = RepeatFailurePolicy(tickets=3)
+        desk = Desk()
+        desk.log(0)
+        second = desk.log(1)
+        assert repeat_failure(desk.book, second, policy) is None
+        policy = RepeatFailurePolicy(tickets=2)
+        breach = repeat_failure(desk.book, second, policy)
+        assert breach is not None
+        assert "has 2 'hardware' tickets within 90 days (T-000001, T-000002)" in breach.message
+
+    def test_the_message_names_the_ticket_category_as_written_and_lists_oldest_first(
+        self,
+    ) -> None:
+        early = ticket_at(START, "T-1", asset_tag=PRINTER, category="hardware")
+        middle = ticket_at(START + DAY, "T-2", BO, asset_tag=PRINTER, category="HARDWARE")
+        checked = ticket_at(START + 2 * DAY, "T-3", asset_tag=PRINTER, category="Hardware")
+        book = AnsweringBook([checked, middle, early])
+        breach = repeat_failure(book, checked)
+        assert breach == RuleBreach(
+            "CF404",
+            "unit PRN-0042 has 3 'Hardware' tickets within 90 days (T-1, T-2, T-3):"
+            " a repeat failure to report.",
+            "asset_tag",
+        )
+
+    def test_tickets_without_a_category_or_of_another_unit_do_not_count(self) -> None:
+        """A custom book's wider answer is filtered: another unit, no category, do not count."""
+        uncategorised = ticket_at(START, "T-1", asset_tag=PRINTER)
+        elsewhere = ticket_at(START + HOUR, "T-2", asset_tag="PRN-0043", category="hardware")
+        checked = ticket_at(START + DAY, "T-3", asset_tag=PRINTER, category="hardware")
+        book = AnsweringBook([uncategorised, elsewhere, checked])
+        assert repeat_failure(book, checked, RepeatFailurePolicy(tickets=2)) is None
+
+    def test_a_ticket_at_the_same_moment_counts(self) -> None:
+        desk = Desk()
+        desk.log(5)
+        desk.log(5)
+        breach = repeat_failure(desk.book, desk.log(5))
+        assert breach is not None
+        assert "(T-000001, T-000002, T-000003)" in breach.message
+
+    def test_a_window_reaching_to_the_earliest_time(self) -> None:
+        """A window as long as the time since the earliest counts from there, not overflowing."""
+        from callflow.clock import EARLIEST
+
+        first = ticket_at(EARLIEST, "T-1", asset_tag=PRINTER, category="hardware")
+        checked = ticket_at(START, "T-2", asset_tag=PRINTER, category="hardware")
+        book = AnsweringBook([first, checked])
+        whole = RepeatFailurePolicy(tickets=2, window=START - EARLIEST)
+        breach = repeat_failure(book, checked, whole)
+        assert breach is not None
+        assert "(T-1, T-2)" in breach.message
+        shorter = RepeatFailurePolicy(
+            tickets=2, window=START - EARLIEST - timedelta(microseconds=1)
+        )
+        assert repeat_failure(book, checked, shorter) is None
+
+    @pytest.mark.parametrize(
+        ("window", "words"),
+        [
+            (timedelta(days=1), "1 day"),
+            (timedelta(days=2), "2 days"),
+            (timedelta(hours=1), "1 hour"),
+            (timedelta(hours=25), "25 hours"),
+            (timedelta(days=1, minutes=30), "1 day, 0:30:00"),
+            (timedelta(minutes=90), "1:30:00"),
+        ],
+    )
+    def test_the_window_in_words(self, window: timedelta, words: str) -> None:
+        first = ticket_at(START, "T-1", asset_tag=PRINTER, category="hardware")
+        checked = ticket_at(START, "T-2", asset_tag=PRINTER, category="hardware")
+        breach = repeat_failure(AnsweringBook([first]), checked, RepeatFailurePolicy(2, window))
+        assert breach is not None
+        assert f"has 2 'hardware' tickets within {words} (T-1, T-2):" in breach.message
+
+
+class TestAccountInDetail:
+    def call(self, caller: Caller | None, *, verified: bool = True) -> Call:
+        call = Call(agent=Agent("Bill", "ACME Corp"), clock=ManualClock(START))
+        call.answer()
+        if caller is not None:
+            call.identify(caller, verified=verified)
+        return call
+
+    def test_the_callers_own_user_id_may_be_named(self) -> None:
+        own = ticket_at(START, "T-1")
+        theirs = ticket_at(START, "T-2", BO)
+        book = AnsweringBook([own, theirs])
+        expected = Account(ANA, (own,), ())
+        assert expected == account(book, self.call(ANA), user_id="E1234")
+
+    @pytest.mark.parametrize(
+        ("caller", "verified", "user_id", "resource", "reason"),
+        [
+            (
+                ANA,
+                False,
+                None,
+                "the account of E1234",
+                "the caller's identity has not been verified (CF205)",
+            ),
+            (
+                ANA,
+                False,
+                "E5678",
+                "the account of E5678",
+                "the caller's identity has not been verified (CF205)",
+            ),
+            (
+                None,
+                False,
+                "E5678",
+                "the account of E5678",
+                "the caller's identity has not been verified (CF205)",
+            ),
+            (
+                Caller("Ana Souza"),
+                True,
+                None,
+                "the account of a caller",
+                "the verified caller gave no user or employee ID",
+            ),
+            (
+                ANA,
+                True,
+                "E5678",
+                "the account of E5678",
+                "the verified caller is 'E1234'; a caller gets only their own",
+            ),
+        ],
+    )
+    def test_each_refusal_names_the_account_and_why(
+        self,
+        caller: Caller | None,
+        verified: bool,
+        user_id: str | None,
+        resource: str,
+        reason: str,
+    ) -> None:
+        with pytest.raises(AccessDeniedError) as caught:
+            account(
+                AnsweringBook([ticket_at(START)]), self.call(caller, verified=verified), user_id
+            )
+        assert (resource, reason) == (caught.value.resource, caught.value.reason)
+
+    @pytest.mark.parametrize("user_id", ["", "  ", 1234])
+    def test_a_user_id_that_is_not_text(self, user_id: object) -> None:
+        with pytest.raises(ValidationError) as caught:
+            account(MemoryTicketBook(), self.call(ANA), user_id)  # type: ignore[arg-type]
+        assert ("user_id", user_id, "must be non-empty text") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_what_is_not_a_call(self) -> None:
+        with pytest.raises(ValidationError) as caught:
+            account(MemoryTicketBook(), "call")  # type: ignore[arg-type]
+        assert ("call", "call", "must be the Call asking for the account") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_the_work_orders_of_each_own_ticket_in_order(self) -> None:
+        desk = Desk()
+        first, second = desk.log(0), desk.log(1)
+        others = desk.log(2, caller=BO)
+        orders = (dispatch(first, "WO-1"), dispatch(second, "WO-2"))
+        dispatch(others, "WO-3")
+        assert Account(ANA, (first, second), orders) == account(desk.book, self.call(ANA))

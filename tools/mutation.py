@@ -49,8 +49,14 @@ MODULES: Mapping[str, tuple[str, ...]] = {
     "clock": ("tests/test_clock.py", "tests/test_boundaries.py"),
     "records": ("tests/test_records.py", "tests/test_boundaries.py"),
     "documents": ("tests/test_documents.py", "tests/test_boundaries.py", "tests/test_messages.py"),
-    "_replay": ("tests/test_boundaries.py", "tests/test_call.py", "tests/test_call_tickets.py"),
+    "_replay": (
+        "tests/test_replay.py",
+        "tests/test_boundaries.py",
+        "tests/test_call.py",
+        "tests/test_call_tickets.py",
+    ),
     "_casework": (
+        "tests/test_casework.py",
         "tests/test_call_tickets.py",
         "tests/test_call_messages.py",
         "tests/test_refusals.py",
