@@ -1502,7 +1502,10 @@ class TestTheIndexAddsUpWeeks:
     ) -> None:
         """open_time() is the sum of week totals; spend() lands where the running sum reaches."""
         calendar, _ = made
-        totals = [calendar._week_total(week) for week in range(first, first + weeks + 1)]
+        totals = [
+            sum(index.micros(c - o) for o, c in calendar._compute_periods(week))
+            for week in range(first, first + weeks + 1)
+        ]
         before = [0, *itertools.accumulate(totals)]  # before[k]: weeks first .. first + k - 1
         index_ = calendar._totals
         assert before[weeks] == index_.open_time(first, first + weeks)

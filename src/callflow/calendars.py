@@ -453,10 +453,6 @@ class BusinessCalendar:
             periods = self._weeks[week] = self._compute_periods(week)
         return periods
 
-    def _week_total(self, week: int) -> int:
-        """The open time of local week ``week``, in microseconds, from its periods."""
-        return self._run_total(week, 0, len(self._intervals) - 1)
-
     def _run_total(self, week: int, first: int, last: int) -> int:
         """The open time (µs) of the week's intervals ``first``..``last`` (positions in order)."""
         return sum(index.micros(c - o) for o, c in self._compute_periods(week, first, last))
