@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
+from tests.books import AnsweringBook
 
 from callflow import (
     AccessDeniedError,
@@ -222,19 +223,6 @@ class TestOpeningTheCase:
         )
 
 
-class NamedBook(MemoryTicketBook):
-    """A book whose get() answers what it is told to."""
-
-    __slots__ = ("answer",)
-
-    def __init__(self, answer: object) -> None:
-        super().__init__()
-        self.answer = answer
-
-    def get(self, number: str) -> Ticket:
-        return self.answer  # type: ignore[return-value]
-
-
 class TestFollowingUp:
     def kept(self, book: MemoryTicketBook, caller: Caller = ANA) -> Ticket:
         ticket = open_ticket(book, caller, description="VPN drops", clock=ManualClock(START))
@@ -264,7 +252,7 @@ class TestFollowingUp:
 
     @pytest.mark.parametrize("answer", ["T-000001", None])
     def test_a_book_that_answers_with_no_ticket(self, answer: object) -> None:
-        call, _ = greeted(book=NamedBook(answer))
+        call, _ = greeted(book=AnsweringBook(answer))
         with pytest.raises(ValidationError) as caught:
             call.follow_up("T-000001")
         assert ("book.get('T-000001')", answer, "must be that ticket") == (
@@ -276,7 +264,7 @@ class TestFollowingUp:
 
     def test_a_book_that_answers_with_another_ticket(self) -> None:
         other = Ticket("T-000002", ANA, description="VPN drops")
-        call, _ = greeted(book=NamedBook(other))
+        call, _ = greeted(book=AnsweringBook(other))
         with pytest.raises(ValidationError) as caught:
             call.follow_up("T-000001")
         assert ("book.get('T-000001')", other, "must be that ticket") == (
@@ -298,7 +286,7 @@ class TestFollowingUp:
     def test_a_ticket_not_the_callers(self, owner: Caller, caller: Caller) -> None:
         ticket = Ticket("T-000001", owner, description="VPN drops")
         ticket.open()
-        call, _ = greeted("audit", NamedBook(ticket), caller=caller)
+        call, _ = greeted("audit", AnsweringBook(ticket), caller=caller)
         with pytest.raises(AccessDeniedError) as caught:
             call.follow_up("T-000001")
         reason = "it belongs to another caller than the one identified"
@@ -308,7 +296,7 @@ class TestFollowingUp:
     def test_a_call_that_identified_nobody(self) -> None:
         ticket = Ticket("T-000001", ANA, description="VPN drops")
         ticket.open()
-        call, _ = new_call("audit", NamedBook(ticket))
+        call, _ = new_call("audit", AnsweringBook(ticket))
         call.answer()
         with pytest.raises(AccessDeniedError) as caught:
             call.follow_up("T-000001")
@@ -317,7 +305,7 @@ class TestFollowingUp:
     def test_the_same_caller_under_another_name_may(self) -> None:
         ticket = Ticket("T-000001", Caller(name="A. Souza", user_id="E1234"), description="VPN")
         ticket.open()
-        call, _ = greeted(book=NamedBook(ticket))
+        call, _ = greeted(book=AnsweringBook(ticket))
         call.follow_up("T-000001")
         assert ticket is call.ticket
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
+from tests.books import AnsweringBook
 
 from callflow import (
     AccessDeniedError,
@@ -464,19 +465,6 @@ class TestArguments:
         assert (utc_now, None, None) == (again.clock, again.book, again.promises)
 
 
-class CustomBook(MemoryTicketBook):
-    """A book whose get() answers what it is told to."""
-
-    __slots__ = ("answer",)
-
-    def __init__(self, answer: object) -> None:
-        super().__init__()
-        self.answer = answer
-
-    def get(self, number: str) -> Ticket:
-        return self.answer  # type: ignore[return-value]
-
-
 class TestTheTicketTakenUp:
     def test_the_ticket_is_taken_up_and_the_call_goes_on_with_it(self) -> None:
         book = MemoryTicketBook()
@@ -490,7 +478,7 @@ class TestTheTicketTakenUp:
     @pytest.mark.parametrize("answer", ["T-000001", None])
     def test_a_book_that_answers_with_no_ticket(self, answer: object) -> None:
         call, _ = listened(MemoryTicketBook())
-        error = refusal(call.history, book=CustomBook(answer))
+        error = refusal(call.history, book=AnsweringBook(answer))
         assert ("book.get('T-000001')", answer, "must be that ticket") == (
             error.field,
             error.value,
@@ -500,7 +488,7 @@ class TestTheTicketTakenUp:
     def test_a_book_that_answers_with_another_ticket(self) -> None:
         call, _ = listened(MemoryTicketBook())
         other = Ticket("T-000002", ANA, description="Another problem")
-        error = refusal(call.history, book=CustomBook(other))
+        error = refusal(call.history, book=AnsweringBook(other))
         assert ("book.get('T-000001')", other, "must be that ticket") == (
             error.field,
             error.value,
@@ -515,7 +503,7 @@ class TestTheTicketTakenUp:
         call, _ = listened(MemoryTicketBook())
         theirs = Ticket("T-000001", owner, description="Their problem")
         with pytest.raises(AccessDeniedError) as caught:
-            Call.replay(call.history, book=CustomBook(theirs))
+            Call.replay(call.history, book=AnsweringBook(theirs))
         reason = "it belongs to another caller than the one the history identifies"
         assert ("ticket T-000001", reason) == (caught.value.resource, caught.value.reason)
 
@@ -527,10 +515,10 @@ class TestTheTicketTakenUp:
         assert (None, "T-000001") == (call.caller, call.ticket_number)
         ticket = Ticket("T-000001", ANA, description="Printer jams")
         with pytest.raises(AccessDeniedError) as caught:
-            Call.replay(call.history, book=CustomBook(ticket))
+            Call.replay(call.history, book=AnsweringBook(ticket))
         assert "ticket T-000001" == caught.value.resource
 
     def test_the_callers_own_ticket_from_a_custom_book(self) -> None:
         call, _ = listened(MemoryTicketBook())
         own = Ticket("T-000001", Caller(name="A. Souza", user_id="E1234"), description="Jams")
-        assert own is Call.replay(call.history, book=CustomBook(own)).ticket
+        assert own is Call.replay(call.history, book=AnsweringBook(own)).ticket

@@ -388,7 +388,7 @@ class BusinessCalendar:
         first, last = self._week_at(begin), self._week_at(finish)
         # An upper bound, known without building a week: a DST change or a
         # holiday only ever removes periods.
-        most = (last - first + 1) * sum(len(intervals) for intervals in self.hours)
+        most = (last - first + 1) * len(self._intervals)
         if most > MAX_PERIODS:
             raise ValidationError(
                 "end",
@@ -468,9 +468,12 @@ class BusinessCalendar:
         monday = index.monday_of(week)
         periods: list[Period] = []
         end = len(self._intervals) if last is None else last + 1
+        closed: dict[int, bool] = {}  # a holiday is looked up once per day, not per interval
         for weekday, opening, closing in self._intervals[first:end]:
             day = monday + timedelta(days=weekday)
-            if self._lookup.closes(day):
+            if weekday not in closed:
+                closed[weekday] = self._lookup.closes(day)
+            if closed[weekday]:
                 continue
             close_day = day + timedelta(days=1) if closing == MIDNIGHT else day
             opens = _instant(datetime.combine(day, opening), self.zone)
