@@ -8,6 +8,10 @@ coerced:
   IANA zone in brackets when it has one (RFC 9557): it reads back in that same
   zone. A naive datetime is refused;
 - a time zone is written as its IANA key (``"Europe/Rome"``);
+- a duration (``timedelta``) is written in ISO 8601 (``"PT6S"``, ``"P3DT4H"``,
+  ``"-PT0.5S"``), exactly to the microsecond;
+- a set is written as a list in sorted order, so that the same value always
+  gives the same JSON;
 - an enum member is written as its value;
 - text must be text and flags ``true``/``false``: nothing is converted;
 - a key the class does not have is refused, and a class's own validators run.
@@ -31,8 +35,10 @@ its offset, optionally its [IANA zone] (got '2026-03-30T15:00:00')
 """
 
 import enum
+import json
+import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, TypeVar, get_origin
 from zoneinfo import ZoneInfo
 
@@ -99,6 +105,58 @@ def _read_datetime(value: object, _: type) -> datetime:
     return local
 
 
+_DURATION = re.compile(
+    r"(-?)P(?:(\d{1,9})D)?(?:T(?:(\d{1,11})H)?(?:(\d{1,13})M)?(?:(\d{1,15})(?:\.(\d{1,6}))?S)?)?"
+)
+_DURATION_REASON = "must be an ISO 8601 duration such as 'PT30S' or 'P1DT2H'"
+
+
+def _write_duration(delta: timedelta) -> str:
+    sign = "-" if delta < timedelta(0) else ""
+    delta = abs(delta)
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    day = f"{delta.days}D" if delta.days else ""
+    clock = ""
+    if hours:
+        clock += f"{hours}H"
+    if minutes:
+        clock += f"{minutes}M"
+    if seconds or delta.microseconds or not (day or clock):
+        fraction = f".{delta.microseconds:06d}".rstrip("0") if delta.microseconds else ""
+        clock += f"{seconds}{fraction}S"
+    return f"{sign}P{day}T{clock}" if clock else f"{sign}P{day}"
+
+
+def _read_duration(value: object, _: type) -> timedelta:
+    match = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if match is None or value in ("P", "-P") or str(value).endswith("T"):
+        raise ValidationError("duration", value, _DURATION_REASON)
+    sign, days, hours, minutes, seconds, fraction = match.groups()
+    try:
+        delta = timedelta(
+            days=int(days or 0),
+            hours=int(hours or 0),
+            minutes=int(minutes or 0),
+            seconds=int(seconds or 0),
+            microseconds=int((fraction or "").ljust(6, "0")),
+        )
+    except OverflowError:
+        raise ValidationError("duration", value, "is longer than Python can hold") from None
+    return -delta if sign else delta
+
+
+def _write_set(items: frozenset[object] | set[object]) -> list[Any]:
+    written = [converter.unstructure(item) for item in items]
+    # Sorted by their JSON text: one order for any mix of kinds, the same in every process.
+    return sorted(written, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+def _is_set(kind: object) -> bool:
+    origin = get_origin(kind) or kind
+    return isinstance(origin, type) and issubclass(origin, (set, frozenset))
+
+
 def _read_text(value: object, _: type) -> str:
     # Only the type is checked here: whether blank text is acceptable is the class's call.
     if not isinstance(value, str):
@@ -137,6 +195,9 @@ converter.register_structure_hook(datetime, _read_datetime)
 converter.register_unstructure_hook_func(_is_zone, _write_zone)
 converter.register_structure_hook_func(_is_zone, lambda value, _: iana_zone("zone", value))
 converter.register_structure_hook_func(_is_enum, lambda value, kind: to_member(kind, "", value))
+converter.register_unstructure_hook(timedelta, _write_duration)
+converter.register_structure_hook(timedelta, _read_duration)
+converter.register_unstructure_hook_func(_is_set, _write_set)
 converter.register_structure_hook(str, _read_text)
 converter.register_structure_hook(bool, lambda value, _: check_flag("flag", value))
 converter.register_structure_hook_factory(attrs.has, _attrs_hook)

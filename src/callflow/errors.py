@@ -14,11 +14,13 @@ __all__ = [
     "CallEndedError",
     "CallbackWindowError",
     "CallflowError",
+    "ConcurrencyError",
     "InvalidDefinitionError",
     "InvalidTransitionError",
     "NoFreeLineError",
     "NotFoundError",
     "PhoneNumberError",
+    "SnapshotError",
     "TicketTransitionError",
     "UnknownRuleError",
     "ValidationError",
@@ -42,6 +44,14 @@ class ValidationError(CallflowError, ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"{shown(field)} {reason} (got {shown(value)})")
+
+
+class SnapshotError(ValidationError):
+    """A snapshot (a call, a ticket... as JSON) cannot be restored; nothing was created.
+
+    :attr:`field` is the path of the bad value inside the document, such as
+    ``call.history[3].payload.step``.
+    """
 
 
 class PhoneNumberError(ValidationError):
@@ -201,6 +211,29 @@ class AccessDeniedError(CallflowError):
         self.resource = resource
         self.reason = reason
         super().__init__(f"access to {resource} denied: {reason}")
+
+
+class ConcurrencyError(CallflowError, RuntimeError):
+    """A save found the stored call changed since it was loaded; nothing was written.
+
+    Another worker saved events of the same call first: load the call again,
+    fire the event again, save again.
+
+    Attributes:
+        call_id: the call's identifier.
+        expected: the version (number of stored events) the saver expected.
+        actual: the version the store has, or ``None`` when it has no such call.
+    """
+
+    def __init__(self, call_id: str, expected: int, actual: int | None) -> None:
+        self.call_id = call_id
+        self.expected = expected
+        self.actual = actual
+        found = "no such call" if actual is None else f"version {actual}"
+        super().__init__(
+            f"call {shown(call_id)} was saved by someone else: expected version {expected},"
+            f" the store has {found}"
+        )
 
 
 def _state_name(state: object) -> str:
