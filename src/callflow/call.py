@@ -18,7 +18,6 @@ hold, request_manager, transfer, abandon
 import enum
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from typing import Literal, Protocol
 
 import attrs
@@ -47,6 +46,7 @@ from callflow.etiquette import (
     resume_breaches,
     transfer_breaches,
 )
+from callflow.events import derive_call_events
 from callflow.lifecycle import TicketStatus
 from callflow.measures import CallMeasures, Outcome, count_rings, measure
 from callflow.messages import PhoneMessage, check_message
@@ -196,9 +196,7 @@ class Call(CaseWork):
             "thresholds": self._thresholds,
             "call_id": self._call_id,
         }
-        ring = EventRecord._checked(
-            "ring", Stage.RINGING, Stage.RINGING, at, MappingProxyType(payload), NOTHING
-        )
+        ring = EventRecord._checked("ring", Stage.RINGING, Stage.RINGING, at, payload, NOTHING)
         self._history.append(ring)
 
     def __repr__(self) -> str:
@@ -785,10 +783,8 @@ class Call(CaseWork):
             PROCEDURE.move(self, dest)
         index = len(self._history)
         # The payload dict was built by the event method and nobody else holds
-        # it: wrapping it read-only (instead of copying it) keeps the record immutable.
-        self._history.append(
-            EventRecord._checked(event, stage, dest, at, MappingProxyType(payload), observed)
-        )
+        # it: the record turns it into the event's typed, frozen payload.
+        self._history.append(EventRecord._checked(event, stage, dest, at, payload, observed))
         for rule, message in departures:
             self._findings.append(Finding(rule, message, index, event, stage))
         if self._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
@@ -1041,3 +1037,6 @@ def _keep_line(line: tuple[RuleBreach, ...]) -> Effect | None:
         return None  # the common case: nothing to keep, nothing to call
     observed = {"line": line}
     return lambda at: observed
+
+
+derive_call_events(Call, PROCEDURE.events)  # the payload classes come from the signatures above
