@@ -39,7 +39,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any, TypeVar, get_origin
+from typing import Any, Literal, TypeVar, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -168,6 +168,19 @@ def _write_zone(zone: tzinfo) -> str:
     return iana_zone("zone", zone).key
 
 
+def _is_literal(kind: object) -> bool:
+    return get_origin(kind) is Literal
+
+
+def _read_literal(value: object, kind: object) -> object:
+    choices = get_args(kind)
+    # Compared by type and value: True is not 1, and no foreign __eq__ runs.
+    if not any(type(value) is type(choice) and value == choice for choice in choices):
+        options = ", ".join(repr(choice) for choice in choices)
+        raise ValidationError("value", value, f"must be one of {options}")
+    return value
+
+
 def _is_enum(kind: object) -> bool:
     return isinstance(kind, type) and issubclass(kind, enum.Enum)
 
@@ -198,6 +211,7 @@ converter.register_structure_hook_func(_is_enum, lambda value, kind: to_member(k
 converter.register_unstructure_hook(timedelta, _write_duration)
 converter.register_structure_hook(timedelta, _read_duration)
 converter.register_unstructure_hook_func(_is_set, _write_set)
+converter.register_structure_hook_func(_is_literal, _read_literal)
 converter.register_structure_hook(str, _read_text)
 converter.register_structure_hook(bool, lambda value, _: check_flag("flag", value))
 converter.register_structure_hook_factory(attrs.has, _attrs_hook)

@@ -123,13 +123,11 @@ def derive_call_events(call_class: type, events: tuple[str, ...]) -> None:
     Called once, by :mod:`callflow.call`, with the :class:`~callflow.Call`
     class and the procedure's events.
     """
-    init = _method_parameters(call_class.__dict__["__init__"])  # attrs' own, in the class
-    ring = [item for item in init if item[0] in RING_FIELDS]
-    ring.sort(key=lambda item: RING_FIELDS.index(item[0]))
-    # The ring keeps every field, even the defaulted ones: it says what the call was.
-    _PAYLOADS[RING] = _build(
-        RING, [(name, kind, inspect.Parameter.empty) for name, kind, _ in ring]
-    )
+    # The ring's types are the call's fields' (its __init__ takes what the converters
+    # take); it keeps every one, even the defaulted ones: it says what the call was.
+    kinds = {field.alias: field.type for field in attrs.fields(call_class)}
+    required = inspect.Parameter.empty
+    _PAYLOADS[RING] = _build(RING, [(name, kinds[name], required) for name in RING_FIELDS])
     for event in events:
         cls = _PAYLOADS[event] = _build(event, _method_parameters(getattr(call_class, event)))
         if not cls._names:
