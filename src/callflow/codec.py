@@ -106,7 +106,8 @@ def _read_datetime(value: object, _: type) -> datetime:
 
 
 _DURATION = re.compile(
-    r"(-?)P(?:(\d{1,9})D)?(?:T(?:(\d{1,11})H)?(?:(\d{1,13})M)?(?:(\d{1,15})(?:\.(\d{1,6}))?S)?)?"
+    r"(-?)P(?:(\d{1,9})D)?(?:T(?:(\d{1,11})H)?(?:(\d{1,13})M)?(?:(\d{1,15})(?:\.(\d{1,6}))?S)?)?",
+    re.ASCII,  # \d: the digits 0-9 only, not every script's (int() reads those too)
 )
 _DURATION_REASON = "must be an ISO 8601 duration such as 'PT30S' or 'P1DT2H'"
 
