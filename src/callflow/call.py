@@ -205,6 +205,12 @@ class Call(CaseWork):
             f" events={len(self._history)} findings={len(self._findings)}>"
         )
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`), with the clock, book and ledger."""
+        from callflow import snapshot  # it imports this module
+
+        return (snapshot._unpickle, (snapshot.dumps(self), self._clock, self._book, self._promises))
+
     # -- events ----------------------------------------------------------------
 
     def answer(self, *, rings: int | None = None) -> None:

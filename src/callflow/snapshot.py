@@ -543,3 +543,11 @@ def loads(
     except ValidationError as error:
         raise SnapshotError(error.field, error.value, error.reason) from None
     return from_document(data, clock=clock, book=book, promises=promises, limits=limits)
+
+
+def _unpickle(
+    text: str, clock: Clock, book: TicketBook | None, promises: PromiseLedger | None
+) -> Call | Desk:
+    """What ``pickle`` calls to rebuild a call or a desk: the snapshot, loaded."""
+    restored: Call | Desk = loads(text, clock=clock, book=book, promises=promises)
+    return restored
