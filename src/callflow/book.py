@@ -111,6 +111,20 @@ class MemoryTicketBook:
             raise ValidationError("ticket.number", ticket.number, "is already in the book")
         self._tickets[ticket.number] = ticket
 
+    @property
+    def numbered(self) -> int:
+        """How many numbers :meth:`new_number` has given; the next is one more, unless taken."""
+        return self._count
+
+    @classmethod
+    def _resumed(cls, prefix: str, numbered: int) -> "MemoryTicketBook":
+        """An empty book whose numbering goes on after ``numbered`` (a snapshot's restore)."""
+        if isinstance(numbered, bool) or not isinstance(numbered, int) or numbered < 0:
+            raise ValidationError("numbered", numbered, "must be a whole number of zero or more")
+        book = cls(prefix)
+        book._count = numbered
+        return book
+
     def get(self, number: str) -> Ticket:
         """The ticket numbered ``number``."""
         found = self._tickets.get(number) if type(number) is str else None
