@@ -693,3 +693,27 @@ def test_documents_are_plain_mappings() -> None:
     for document in (ticket_document(ticket), work_order_document(ticket.work_orders[0])):
         assert isinstance(document, Mapping)
         assert json.loads(json.dumps(document)) == document
+
+
+@pytest.mark.parametrize(
+    ("timeframe", "written"),
+    [
+        (timedelta(hours=4), {"duration": "PT4H"}),
+        (datetime(2026, 3, 4, 9, tzinfo=UTC), {"datetime": "2026-03-04T09:00:00+00:00"}),
+        (None, None),
+    ],
+)
+def test_an_escalation_timeframe_is_written_tagged(timeframe: object, written: object) -> None:
+    """A duration and a date would both be text in JSON: the tag says which it is."""
+    clock = ManualClock(START)
+    ticket = Ticket("T-1", Caller("Ana"), clock=clock)
+    ticket.open()
+    every = timedelta(hours=1) if timeframe is None else None
+    ticket.escalate(
+        Escalation(Target("Net"), "down", ticket="T-1", next_steps="a look", read_back=True,
+                   timeframe=timeframe, update_every=every),
+    )  # fmt: skip
+    document = ticket_document(ticket)
+    assert document["history"][-1]["payload"]["escalation"]["timeframe"] == written
+    restored = restore_ticket(as_json(document))
+    assert restored.escalations == ticket.escalations

@@ -156,8 +156,11 @@ def _timeframe_document(timeframe: object) -> object:
     # Tagged: a duration, a date and the words said would all be text in JSON.
     if timeframe is None:
         return None
-    tag = "datetime" if isinstance(timeframe, datetime) else type(timeframe).__name__
-    return {{"timedelta": "duration", "str": "text"}.get(tag, tag): unstructure(timeframe)}
+    if isinstance(timeframe, datetime):
+        return {"datetime": unstructure(timeframe)}
+    if isinstance(timeframe, timedelta):
+        return {"duration": unstructure(timeframe)}
+    return {"text": timeframe}
 
 
 def _escalation_document(escalation: Escalation) -> dict[str, Any]:
@@ -487,9 +490,10 @@ def book_document(book: MemoryTicketBook) -> dict[str, Any]:
     """A book's prefix, how many numbers it gave, and every ticket, in the order kept."""
     if not isinstance(book, MemoryTicketBook):
         raise ValidationError("book", book, "must be a MemoryTicketBook")
+    prefix, numbered = book._numbering()
     return {
-        "prefix": getattr(book, "_prefix"),  # noqa: B009  the book has no public prefix
-        "numbered": book.numbered,
+        "prefix": prefix,
+        "numbered": numbered,
         "tickets": [ticket_document(ticket) for ticket in book],
     }
 

@@ -111,10 +111,9 @@ class MemoryTicketBook:
             raise ValidationError("ticket.number", ticket.number, "is already in the book")
         self._tickets[ticket.number] = ticket
 
-    @property
-    def numbered(self) -> int:
-        """How many numbers :meth:`new_number` has given; the next is one more, unless taken."""
-        return self._count
+    def _numbering(self) -> tuple[str, int]:
+        """The prefix, and how many numbers :meth:`new_number` has given (for a snapshot)."""
+        return self._prefix, self._count
 
     @classmethod
     def _resumed(cls, prefix: str, numbered: int) -> "MemoryTicketBook":
