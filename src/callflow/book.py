@@ -111,6 +111,19 @@ class MemoryTicketBook:
             raise ValidationError("ticket.number", ticket.number, "is already in the book")
         self._tickets[ticket.number] = ticket
 
+    def _numbering(self) -> tuple[str, int]:
+        """The prefix, and how many numbers :meth:`new_number` has given (for a snapshot)."""
+        return self._prefix, self._count
+
+    @classmethod
+    def _resumed(cls, prefix: str, numbered: int) -> "MemoryTicketBook":
+        """An empty book whose numbering goes on after ``numbered`` (a snapshot's restore)."""
+        if isinstance(numbered, bool) or not isinstance(numbered, int) or numbered < 0:
+            raise ValidationError("numbered", numbered, "must be a whole number of zero or more")
+        book = cls(prefix)
+        book._count = numbered
+        return book
+
     def get(self, number: str) -> Ticket:
         """The ticket numbered ``number``."""
         found = self._tickets.get(number) if type(number) is str else None
