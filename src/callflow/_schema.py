@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 import cattrs
 
+from callflow.codec import TAGGED_KINDS
 from callflow.codec import converter as _codec_converter
 from callflow.errors import ValidationError
 
@@ -262,9 +263,22 @@ class SchemaBuilder:
         raise _unsupported(where, kind)
 
     def _union(self, members: Iterable[object], where: str) -> Schema:
+        members = tuple(members)
+        tagged = [member for member in members if member in TAGGED_KINDS]
         branches: list[Schema] = []
         for member in members:
             branch = self._schema(member, where)
+            if len(tagged) >= 2 and member in TAGGED_KINDS:
+                # The codec writes these tagged ({"duration": "PT4H"}): bare, they would
+                # all be text (see callflow.codec).
+                tag = TAGGED_KINDS[typing.cast(type, member)]
+                properties = {tag: branch}
+                branch = {
+                    "type": "object",
+                    "properties": properties,
+                    "required": [tag],
+                    "additionalProperties": False,
+                }
             if branch not in branches:
                 branches.append(branch)
         return branches[0] if len(branches) == 1 else {"anyOf": branches}

@@ -97,6 +97,12 @@ class MemoryTicketBook:
     def __repr__(self) -> str:
         return f"<MemoryTicketBook {len(self._tickets)} tickets>"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`); its tickets run on UTC now."""
+        from callflow import snapshot  # it imports this module
+
+        return snapshot._reduce(self)
+
     def __len__(self) -> int:
         return len(self._tickets)
 

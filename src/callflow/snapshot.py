@@ -1,4 +1,4 @@
-"""Snapshots: calls (and desks) as plain JSON, and back, through replay.
+"""Snapshots: calls, desks, tickets, work orders, promise ledgers and ticket books as JSON.
 
 A bot that answers each turn in a new request keeps its call between turns
 as a snapshot: :func:`dumps` writes it, :func:`loads` rebuilds it, and the
@@ -34,8 +34,13 @@ Traceback (most recent call last):
 callflow.errors.SnapshotError: 'history[2].payload.verified' must be True or False (got 'yes')
 
 Every snapshot carries the format's name and version and the identity (a
-hash) of the table it was taken under: one taken under another procedure is
-refused rather than replayed into a different call.
+hash) of the table it was taken under (the procedure for calls and desks,
+the ticket lifecycle for tickets and books; ``null`` for work orders and
+ledgers): one taken under another table is refused rather than replayed
+into something else.
+
+The same snapshot is what ``pickle`` writes: a pickled call is its snapshot,
+with the clock, ticket book and promise ledger it goes on with.
 """
 
 import hashlib
@@ -46,7 +51,8 @@ from typing import Any, Final
 
 import attrs
 
-from callflow.book import TicketBook
+from callflow import _ticket_documents as tickets
+from callflow.book import MemoryTicketBook, TicketBook
 from callflow.call import Call, Mode
 from callflow.clock import Clock, utc_now
 from callflow.codec import converter, structure, unstructure
@@ -54,12 +60,15 @@ from callflow.desk import Desk
 from callflow.documents import DEFAULT_LIMITS, DocumentLimits, check_document, read_json
 from callflow.errors import CallflowError, SnapshotError, ValidationError
 from callflow.events import EVENT_PAYLOADS, EventPayload, payload_class
+from callflow.lifecycle import LIFECYCLE
 from callflow.people import Agent
 from callflow.promises import PromiseLedger
 from callflow.records import EventRecord, RuleBreach
 from callflow.stages import PROCEDURE, Stage
 from callflow.table import TransitionTable
 from callflow.thresholds import Thresholds
+from callflow.ticket import Ticket
+from callflow.workorders import WorkOrder
 
 __all__ = [
     "FORMAT",
@@ -96,6 +105,8 @@ The replay checks the values themselves (see ``callflow._replay.OBSERVABLE``).
 _RECORD_KEYS: Final = frozenset({"event", "from_stage", "to_stage", "at", "payload", "observed"})
 _RECORD_REQUIRED: Final = frozenset({"event", "from_stage", "to_stage", "at", "payload"})
 _ENVELOPE: Final = ("format", "version", "kind", "table")
+_MAX_INDENT: Final = 8
+_LONGEST_PATH: Final = 200
 _REQUIRED: Final = "is required: the document has no such key"
 
 
@@ -107,6 +118,8 @@ def table_identity(table: TransitionTable[Any, Any]) -> str:
     under the other. (A guard's code is not part of it: its rule and
     requirement are what it promises.)
     """
+    if not isinstance(table, TransitionTable):
+        raise ValidationError("table", table, "must be a TransitionTable")
     definition = {
         "states": [
             [state.name, repr(state.value), kind.value] for state, kind in table.states.items()
@@ -131,6 +144,7 @@ def _states(table: TransitionTable[Any, Any]) -> list[tuple[Any, Any]]:
 
 
 _PROCEDURE_IDENTITY: Final = table_identity(PROCEDURE)
+_LIFECYCLE_IDENTITY: Final = table_identity(LIFECYCLE)
 
 
 # -- records -------------------------------------------------------------------
@@ -162,6 +176,8 @@ def record_document(record: EventRecord) -> dict[str, Any]:
         ValidationError: for a record whose payload is not typed (one built by
             hand that no call made).
     """
+    if not isinstance(record, EventRecord):
+        raise ValidationError("record", record, "must be an EventRecord")
     document: dict[str, Any] = {
         "event": record.event,
         "from_stage": record.from_stage.value,
@@ -197,6 +213,23 @@ def _exact_keys(
             )
 
 
+def _check_where(where: object) -> None:
+    if type(where) is not str or len(where) > _LONGEST_PATH:
+        raise ValidationError("where", where, f"must be a path, as text of at most {_LONGEST_PATH}")
+
+
+def _check_context(clock: object, book: object, promises: object, limits: object) -> None:
+    """The arguments a restore goes on with, checked before any document is read."""
+    if clock is not None and not callable(clock):
+        raise ValidationError("clock", clock, "must be a callable returning an aware datetime")
+    if book is not None and not isinstance(book, TicketBook):
+        raise ValidationError("book", book, "must be a TicketBook (see callflow.MemoryTicketBook)")
+    if promises is not None and not isinstance(promises, PromiseLedger):
+        raise ValidationError("promises", promises, "must be a PromiseLedger")
+    if not isinstance(limits, DocumentLimits):
+        raise ValidationError("limits", limits, "must be a DocumentLimits")
+
+
 def _path(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
@@ -226,6 +259,7 @@ def read_record(data: object, *, where: str = "record") -> EventRecord:
     Raises:
         SnapshotError: naming the path of the bad value below ``where``.
     """
+    _check_where(where)
     record = _mapping(data, where, "an event record")
     _exact_keys(record, where, _RECORD_KEYS, _RECORD_REQUIRED)
     event = record["event"]
@@ -283,8 +317,10 @@ def _check_envelope(data: Mapping[str, object], where: str, kind: str, table: st
         raise SnapshotError(_path(where, "version"), version, reason)
     if data.get("kind") != kind or type(data.get("kind")) is not str:
         raise SnapshotError(_path(where, "kind"), data.get("kind"), f"must be {kind!r}")
-    if table is not None and data.get("table") != table:
-        reason = "is not this callflow's procedure: the snapshot was taken under another table"
+    if "table" not in data or data["table"] != table:
+        reason = (
+            f"must be {table!r}: the snapshot was taken under another table than this callflow's"
+        )
         raise SnapshotError(_path(where, "table"), data.get("table"), reason)
 
 
@@ -317,6 +353,8 @@ def restore_call(
         SnapshotError: naming the path of the bad value, for anything refused;
             nothing is created.
     """
+    _check_where(where)
+    _check_context(clock, book, promises, limits)
     fields = _mapping(header, where, "a call's snapshot")
     _exact_keys(fields, where, _CALL_HEADER_KEYS, _CALL_HEADER_KEYS)
     _check_envelope(fields, where, "call", _PROCEDURE_IDENTITY)
@@ -471,20 +509,74 @@ def _held(data: object, calls: list[Call]) -> list[Call]:
     return [calls[index] for index in data]
 
 
+# -- tickets and what they hold ----------------------------------------------------
+
+Snapshotted = Call | Desk | Ticket | WorkOrder | PromiseLedger | MemoryTicketBook
+"""What callflow snapshots."""
+
+# kind: (its class, the table it is replayed through, the name its errors give it)
+_TICKET_KINDS: Final[Mapping[str, tuple[type, str | None, str]]] = {
+    "ticket": (Ticket, _LIFECYCLE_IDENTITY, "ticket"),
+    "work_order": (WorkOrder, None, "work_order"),
+    "promise_ledger": (PromiseLedger, None, "promise_ledger"),
+    "ticket_book": (MemoryTicketBook, _LIFECYCLE_IDENTITY, "ticket_book"),
+}
+
+
+def _envelope(kind: str, table: str | None) -> dict[str, Any]:
+    return {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, "table": table}
+
+
+def _ticket_side_document(value: object) -> dict[str, Any] | None:
+    if isinstance(value, Ticket):
+        return {**_envelope("ticket", _LIFECYCLE_IDENTITY), **tickets.ticket_document(value)}
+    if isinstance(value, WorkOrder):
+        return {**_envelope("work_order", None), **tickets.work_order_document(value)}
+    if isinstance(value, PromiseLedger):
+        return {**_envelope("promise_ledger", None), **tickets.ledger_document(value)}
+    if isinstance(value, MemoryTicketBook):
+        return {**_envelope("ticket_book", _LIFECYCLE_IDENTITY), **tickets.book_document(value)}
+    return None
+
+
+def _restore_ticket_side(
+    kind: str, data: Mapping[str, object], clock: Clock | None, limits: DocumentLimits
+) -> object:
+    _, table, where = _TICKET_KINDS[kind]
+    _check_envelope(data, "", kind, table)
+    body = {key: value for key, value in data.items() if key not in _ENVELOPE}
+    if kind == "ticket":
+        return tickets.restore_ticket(body, where=where, clock=clock, limits=limits)
+    if kind == "work_order":
+        return tickets.restore_work_order(body, where=where)
+    if kind == "promise_ledger":
+        return tickets.restore_ledger(body, where=where)
+    return tickets.restore_book(body, where=where, clock=clock, limits=limits)
+
+
 # -- any kind --------------------------------------------------------------------
 
 
-def to_document(value: Call | Desk) -> dict[str, Any]:
+def to_document(value: Snapshotted) -> dict[str, Any]:
     """``value`` as a snapshot: JSON-ready data with its format, version, kind and table.
 
     Raises:
-        ValidationError: for a value callflow does not snapshot.
+        ValidationError: for a value callflow does not snapshot, or one with a
+            part that cannot be written exactly (a ticket whose SLA calendar asks
+            a holidays library per date...), naming it.
     """
     if isinstance(value, Call):
         return _call_document(value)
     if isinstance(value, Desk):
         return _desk_document(value)
-    raise ValidationError("value", value, "must be a Call or a Desk")
+    document = _ticket_side_document(value)
+    if document is None:
+        reason = "must be a Call, Desk, Ticket, WorkOrder, PromiseLedger or MemoryTicketBook"
+        raise ValidationError("value", value, reason)
+    return document
+
+
+_KINDS: Final = ("call", "desk", *_TICKET_KINDS)
 
 
 def from_document(
@@ -494,19 +586,21 @@ def from_document(
     book: TicketBook | None = None,
     promises: PromiseLedger | None = None,
     limits: DocumentLimits = DEFAULT_LIMITS,
-) -> Call | Desk:
-    """Rebuild what :func:`to_document` wrote, through replay; the kind says what.
+) -> Any:
+    """Rebuild what :func:`to_document` wrote, through replay; its ``kind`` says what.
 
     Args:
         data: the snapshot, as parsed JSON.
-        clock: the clock the rebuilt call (or desk) goes on with (default UTC now).
-        book: the ticket book it goes on with.
-        promises: the promise ledger it goes on with.
+        clock: the clock the rebuilt call, desk, ticket or book goes on with
+            (default UTC now).
+        book: the ticket book a call or desk goes on with.
+        promises: the promise ledger a call or desk goes on with.
         limits: how large and deep the document may be.
 
     Raises:
         SnapshotError: naming the path of the bad value; nothing is created.
     """
+    _check_context(clock, book, promises, limits)
     _checked(data, "", limits)
     fields = _mapping(data, "", "a snapshot")
     kind = fields.get("kind")
@@ -516,11 +610,23 @@ def from_document(
         )
     if kind == "desk":
         return _restore_desk(fields, clock=clock, book=book, promises=promises, limits=limits)
-    raise SnapshotError("kind", kind, "must be a kind of snapshot: 'call' or 'desk'")
+    if type(kind) is str and kind in _TICKET_KINDS:
+        return _restore_ticket_side(kind, fields, clock, limits)
+    raise SnapshotError("kind", kind, f"must be a kind of snapshot: {', '.join(_KINDS)}")
 
 
-def dumps(value: Call | Desk, *, indent: int | None = None) -> str:
-    """``value``'s snapshot as JSON text (see :func:`to_document`)."""
+def dumps(value: Snapshotted, *, indent: int | None = None) -> str:
+    """``value``'s snapshot as JSON text (see :func:`to_document`).
+
+    Args:
+        value: what to snapshot.
+        indent: spaces per level for a readable document (0 to 8), or ``None``
+            for the compact form.
+    """
+    if indent is not None and (type(indent) is not int or not 0 <= indent <= _MAX_INDENT):
+        raise ValidationError(
+            "indent", indent, f"must be None or a whole number 0 to {_MAX_INDENT}"
+        )
     return json.dumps(to_document(value), ensure_ascii=False, indent=indent)
 
 
@@ -538,6 +644,7 @@ def loads(
         SnapshotError: for text that is not JSON within ``limits``, or a
             snapshot refused; nothing is created.
     """
+    _check_context(clock, book, promises, limits)
     try:
         data = read_json(text, limits=limits, field="snapshot")
     except ValidationError as error:
@@ -546,8 +653,15 @@ def loads(
 
 
 def _unpickle(
-    text: str, clock: Clock, book: TicketBook | None, promises: PromiseLedger | None
-) -> Call | Desk:
-    """What ``pickle`` calls to rebuild a call or a desk: the snapshot, loaded."""
-    restored: Call | Desk = loads(text, clock=clock, book=book, promises=promises)
-    return restored
+    text: str,
+    clock: Clock | None = None,
+    book: TicketBook | None = None,
+    promises: PromiseLedger | None = None,
+) -> Any:
+    """What ``pickle`` calls to rebuild what callflow pickles: the snapshot, loaded."""
+    return loads(text, clock=clock, book=book, promises=promises)
+
+
+def _reduce(value: Snapshotted, *context: object) -> tuple[object, ...]:
+    """``__reduce__`` of the classes callflow pickles: their snapshot and what they run with."""
+    return (_unpickle, (dumps(value), *context))

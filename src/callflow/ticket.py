@@ -225,6 +225,12 @@ class Ticket:
         priority = self.priority.name if self.priority else "no priority"
         return f"<Ticket {self._number} {self._status.name} {priority} notes={len(self._notes)}>"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`), with the clock it goes on with."""
+        from callflow import snapshot  # it imports this module
+
+        return snapshot._reduce(self, self._clock)
+
     # -- status events -------------------------------------------------------
 
     def open(self, *, by: str | None = None) -> None:
