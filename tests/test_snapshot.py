@@ -42,7 +42,6 @@ ANA = Caller("Ana Souza", user_id="E1234")
 SCHEMAS = Path(callflow.__file__).parent / "schemas"
 
 
-
 def facts(call: Call) -> tuple[object, ...]:
     """Everything a call shows: its state, records, findings, measures and what it allows."""
     state = tuple(getattr(call, name) for name in STATE_PROPERTIES)

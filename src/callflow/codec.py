@@ -314,6 +314,15 @@ def structure(
         ValidationError: naming the field, for anything refused.
     """
     check_document(data, limits=limits, field=field)
+    return _structure_checked(data, kind, field=field)
+
+
+def _structure_checked(data: object, kind: type[T], *, field: str = "data") -> T:
+    """:func:`structure` for data already checked with :func:`~callflow.documents.check_document`.
+
+    For the parts of a document its reader has checked whole once (a
+    snapshot's records): the size and depth walk is not done again.
+    """
     given: object = kind  # checked, not trusted: a class, or an alias such as list[str]
     if not isinstance(given, type) and get_origin(given) is None:
         raise ValidationError("kind", given, "is not a kind of value callflow reads")

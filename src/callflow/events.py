@@ -51,9 +51,9 @@ class EventPayload(Mapping[str, object]):
     """
 
     __slots__ = ()
-    event: ClassVar[str]
-    """The name of the event this class is the payload of."""
-    _names: ClassVar[tuple[str, ...]]
+    event: ClassVar[str] = ""
+    """The name of the event this class is the payload of (none for this base)."""
+    _names: ClassVar[tuple[str, ...]] = ()
 
     def __getitem__(self, key: str) -> object:
         if key not in self._names:
@@ -69,6 +69,17 @@ class EventPayload(Mapping[str, object]):
     def __repr__(self) -> str:
         items = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names)
         return f"{type(self).__name__}({items})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):  # the common case (a replay's check), kept cheap
+            return self.arguments() == other.arguments()
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to dicts, which are unhashable
+
+    def arguments(self) -> dict[str, object]:
+        """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``."""
+        return {name: getattr(self, name) for name in self._names}
 
 
 def _class_name(event: str) -> str:
@@ -156,6 +167,8 @@ def made(event: str, arguments: Mapping[str, object]) -> Mapping[str, object]:
     cls = _PAYLOADS.get(event)
     if cls is None:
         return MappingProxyType(arguments)
+    if type(arguments) is cls:  # typed already (a record read from a snapshot)
+        return arguments
     if arguments:
         return cls(**arguments)
     empty = _EMPTY.get(event)  # a payload without fields is falsy, like an empty mapping
