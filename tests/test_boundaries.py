@@ -116,7 +116,7 @@ class TestDocuments:
         with pytest.raises(ValidationError) as caught:
             structure({}, object)
         assert ("kind", object) == (caught.value.field, caught.value.value)
-        with pytest.raises(ValidationError, match="cannot be read as int"):
+        with pytest.raises(ValidationError, match="must be a whole number"):
             structure("x", int)
 
     def test_limits_are_checked(self) -> None:
