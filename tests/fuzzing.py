@@ -2125,6 +2125,12 @@ INSTANCES: dict[type, list[Value]] = {
     callflow.Screening: [Value("screened call's .screening", lambda w: _screening(w))],
     callflow.Transition: [_lit("PROCEDURE.transitions[0]", PROCEDURE.transitions[0])],
     callflow.Guard: [_lit("stages.CALLER_VERIFIED", callflow.stages.CALLER_VERIFIED)],
+    callflow.table.Verdict: [
+        Value(
+            "PROCEDURE.judge(GREETING, 'listen', world.call('greeting'))",
+            lambda w: PROCEDURE.judge(Stage.GREETING, "listen", w.call("greeting")),
+        )
+    ],
 }
 
 

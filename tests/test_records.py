@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callflow import EventRecord, Finding, RuleBreach, Stage, ValidationError
+from callflow.events import payload_class
 from callflow.records import NOTHING
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -75,23 +76,40 @@ class TestEventRecord:
         with pytest.raises(TypeError):
             built.observed["line"] = 3  # type: ignore[index]
 
-    def test_nothing_given_is_the_one_shared_empty_mapping(self) -> None:
-        """No payload, an empty one or an empty read-only one: all are NOTHING itself."""
-        assert NOTHING is record(payload={}).payload
-        assert NOTHING is record(payload=MappingProxyType({})).payload
-        assert NOTHING is EventRecord("abandon", Stage.RINGING, Stage.ABANDONED, AT).payload
+    def test_an_event_without_arguments_shares_one_payload(self) -> None:
+        """Every record of an event that takes nothing holds that event's one empty payload."""
+        first = EventRecord("abandon", Stage.RINGING, Stage.ABANDONED, AT).payload
+        second = EventRecord("abandon", Stage.GREETING, Stage.ABANDONED, AT, {}).payload
+        assert first is second
+        assert (payload_class("abandon"), {}) == (type(first), dict(first))
+
+    def test_missing_arguments_with_defaults_are_filled_in(self) -> None:
+        """An empty payload of ``answer`` is ``answer()``'s: ``rings`` is None."""
+        built = record(payload={})
+        assert (payload_class("answer"), {"rings": None}) == (type(built.payload), built.payload)
+
+    def test_a_mapping_that_does_not_fit_is_kept_as_given(self) -> None:
+        """An unknown key: kept, read-only, for the replay to refuse with the history in view."""
+        built = record(payload={"rings": 2, "loud": True})
+        assert (MappingProxyType, {"rings": 2, "loud": True}) == (
+            type(built.payload),
+            built.payload,
+        )
+
+    def test_nothing_observed_is_the_one_shared_empty_mapping(self) -> None:
+        """No observations, empty ones or empty read-only ones: all are NOTHING itself."""
         assert NOTHING is record().observed
         assert NOTHING is record(observed={}).observed
         assert NOTHING is record(observed=MappingProxyType({})).observed
         assert {} == dict(NOTHING)
 
-    def test_a_read_only_mapping_is_kept_as_it_is(self) -> None:
-        """A call's own payloads are read-only already: they are not copied again."""
+    def test_a_fitting_mapping_becomes_the_event_s_payload(self) -> None:
+        """The payload is typed: the event's class, equal to the mapping given."""
         payload = MappingProxyType({"rings": 2})
         observed = MappingProxyType({"line": ()})
         built = record(payload=payload, observed=observed)
         assert (payload, observed) == (built.payload, built.observed)
-        assert built.payload is payload
+        assert (payload_class("answer"), 2) == (type(built.payload), built.payload.rings)  # type: ignore[attr-defined]
         assert built.observed is observed
 
     @pytest.mark.parametrize("event", ["", None, 5, Name("answer")])
@@ -190,22 +208,21 @@ class TestACallsOwnRecords:
         )
         assert (payload, observed) == (dict(made.payload), dict(made.observed))
 
-    def test_empty_mappings_become_the_shared_one(self) -> None:
-        """As in the constructor, empty payloads and observations are NOTHING itself."""
+    def test_empty_mappings_become_the_shared_ones(self) -> None:
+        """As in the constructor: the event's one empty payload, and NOTHING observed."""
         empty: MappingProxyType[str, object] = MappingProxyType({})
         made = EventRecord._checked("abandon", Stage.GREETING, Stage.ABANDONED, AT, empty, empty)
-        assert (NOTHING, NOTHING) == (made.payload, made.observed)
-        assert made.payload is NOTHING
+        assert made.payload is EventRecord("abandon", Stage.GREETING, Stage.ABANDONED, AT).payload
         assert made.observed is NOTHING
 
-    def test_given_mappings_are_kept_as_they_are(self) -> None:
-        """Non-empty read-only mappings are kept, not copied."""
+    def test_payloads_are_typed_and_observations_kept(self) -> None:
+        """The payload becomes the event's class; read-only observations are kept, not copied."""
         payload = MappingProxyType({"label": "printer"})
         observed = MappingProxyType({"ticket": "T-1"})
         made = EventRecord._checked(
             "diagnose", Stage.VENTING, Stage.DIAGNOSIS, AT, payload, observed
         )
-        assert made.payload is payload
+        assert (payload_class("diagnose"), payload) == (type(made.payload), made.payload)
         assert made.observed is observed
 
     def test_it_is_frozen_like_any_record(self) -> None:

@@ -1,10 +1,11 @@
-"""The part of a call that keeps its ticket in a ticket book: a mixin of :class:`~callflow.Call`.
+"""The call's case file: the ticket a :class:`~callflow.Call` keeps in a ticket book.
 
-Kept apart so that ``call.py`` reads as the procedure. Each ``*_effect``
-method returns what an event does outside the call (an *effect*, see
-``Call._fire``): it runs once the event is accepted, reads first, writes
-last, and is all or nothing, so that a refused event leaves the ticket,
-the book and the promise ledger as they were.
+Every call owns one :class:`CaseFile`, kept apart so that ``call.py`` reads
+as the procedure. Each ``*_effect`` method returns what an event does outside
+the call (an *effect*, see ``callflow._recorder.fire``): it runs once the
+event is accepted, reads first, writes last, and is all or nothing, so that
+a refused event leaves the ticket, the book and the promise ledger as they
+were. The case file takes its own ticket only once the effect can no longer fail.
 """
 
 from collections.abc import Callable, Mapping
@@ -17,16 +18,14 @@ from callflow.escalation import Escalation
 from callflow.lifecycle import TicketStatus
 from callflow.messages import PhoneMessage
 from callflow.notes import NoteKind, NoteTopic
-from callflow.people import Agent, Caller
+from callflow.people import Caller
 from callflow.promises import PromiseKind, PromiseLedger
-from callflow.quality import WRITING_RULES, check_ticket
+from callflow.quality import WRITING_RULES, QualityPolicy, check_ticket
 from callflow.records import NOTHING, RuleBreach
-from callflow.stages import Stage
-from callflow.thresholds import Thresholds
 from callflow.ticket import Ticket
 from callflow.validators import check_text
 
-__all__ = ["CaseWork", "Effect", "callback_after", "update_due"]
+__all__ = ["CaseFile", "Effect", "callback_after", "update_due"]
 
 Effect = Callable[[datetime], Mapping[str, object]]
 """What an event does outside the call, given the event's time; returns what it observed."""
@@ -65,43 +64,36 @@ def callback_after(message: PhoneMessage, at: datetime) -> None:
         raise ValidationError("message.callback", window, reason)
 
 
-class CaseWork:
-    """Opening, following up, writing and escalating the call's ticket."""
+class CaseFile:
+    """The call's ticket: which one it is, and what each event writes into it.
 
-    __slots__ = ()
+    Args:
+        by: the agent's name, who every note and change is by.
+        call_id: the call's identifier, kept in the links its tickets keep to it.
+    """
 
-    # The call's own attributes that the case work reads (attrs fields of Call).
-    _agent: Agent
-    _book: TicketBook | None
-    _call_id: str | None
-    _caller: Caller | None
-    _clock: Clock
-    _promises: PromiseLedger | None
-    _replaying: Mapping[str, object] | None
-    _stage: Stage
-    _thresholds: Thresholds
-    _ticket: Ticket | None
-    _ticket_number: str | None
+    __slots__ = ("by", "call_id", "number", "ticket")
 
-    @property
-    def ticket_findings(self) -> tuple[RuleBreach, ...]:
+    def __init__(self, by: str, call_id: str | None) -> None:
+        self.by, self.call_id = by, call_id
+        self.number: str | None = None
+        """The number of the call's ticket: the one it opened or follows up."""
+        self.ticket: Ticket | None = None
+        """The ticket itself, when the call has a ticket book."""
+
+    def findings(self, policy: QualityPolicy) -> tuple[RuleBreach, ...]:
         """The writing breaches (CF901-CF903) of the call's ticket now; CF603 judges them."""
-        if self._replaying is not None:
-            found = self._replaying.get("ticket_findings", ())
-            return found if isinstance(found, tuple) else ()
-        if self._ticket is None:
+        if self.ticket is None:
             return ()
         return tuple(
-            breach
-            for breach in check_ticket(self._ticket, self._thresholds.quality)
-            if breach.rule in WRITING_RULES
+            breach for breach in check_ticket(self.ticket, policy) if breach.rule in WRITING_RULES
         )
 
     # -- effects ---------------------------------------------------------------
 
-    def _ticket_effect(self, write: Callable[[Ticket], None]) -> Effect | None:
+    def write_effect(self, write: Callable[[Ticket], None]) -> Effect | None:
         """``write`` applied to the call's ticket, all or nothing; none without a ticket."""
-        ticket = None if self._replaying is not None else self._ticket
+        ticket = self.ticket
         if ticket is None:
             return None
 
@@ -112,85 +104,111 @@ class CaseWork:
 
         return effect
 
-    def _listen_effect(self, problem: str | None, opened: list[Ticket]) -> Effect | None:
-        """The first listen opens the caller's ticket; later ones add to it (CF905, CF403)."""
-        book, caller = self._book, self._caller
+    def note_effect(self, text: str | None, topic: NoteTopic) -> Effect | None:
+        """``text`` noted in the ticket under ``topic`` (nothing without a text)."""
+        return None if text is None else self.write_effect(lambda t: self._write(t, text, topic))
+
+    def troubleshoot_effect(self, step: str | None, result: str | None) -> Effect | None:
+        """The step tried and its result noted; a resolved ticket is reopened (the fix failed)."""
+
+        def write(ticket: Ticket) -> None:
+            if ticket.status is TicketStatus.RESOLVED:
+                ticket.reopen(step or "the fix did not hold", by=self.by)
+            self._write(ticket, step, NoteTopic.TRIED)
+            self._write(ticket, result, NoteTopic.RESULT)
+
+        return self.write_effect(write)
+
+    def diagnosis_effect(self, label: str | None) -> Effect | None:
+        """The diagnosis label set on the ticket (nothing while the agent is unsure)."""
+        if label is None:
+            return None
+        return self.write_effect(lambda ticket: ticket.update(diagnosis=label, by=self.by))
+
+    def fix_effect(self, action: str) -> Effect | None:
+        """The ticket resolved with ``action``, or the action noted on one that cannot be."""
+
+        def write(ticket: Ticket) -> None:
+            if ticket.status in (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ESCALATED):
+                ticket.resolve(action, by=self.by)
+            else:
+                self._write(ticket, action, NoteTopic.RESOLUTION)
+
+        return self.write_effect(write)
+
+    def listen_effect(
+        self,
+        book: TicketBook | None,
+        caller: Caller | None,
+        first: bool,
+        problem: str | None,
+        clock: Clock,
+    ) -> Effect | None:
+        """The first listen opens the caller's ticket; later ones add to it (CF905, CF403).
+
+        Args:
+            first: whether this is the greeting's listen, which opens a case
+                unless the call already has one.
+        """
         if book is None or caller is None:
             return None
-        if self._ticket_number is None and self._stage is Stage.GREETING:
-            return lambda at: self._open_case(book, caller, problem, opened)
+        if self.number is None and first:
+            return lambda at: self._open_case(book, caller, problem, clock)
         if problem is None:
             return None
 
         def write(ticket: Ticket) -> None:
             if ticket.description is None:
-                ticket.update(description=problem, by=self._agent.name)
+                ticket.update(description=problem, by=self.by)
             else:
                 self._write(ticket, problem, NoteTopic.GENERAL)
 
-        return self._ticket_effect(write)
+        return self.write_effect(write)
 
     def _open_case(
-        self, book: TicketBook, caller: Caller, problem: str | None, opened: list[Ticket]
+        self, book: TicketBook, caller: Caller, problem: str | None, clock: Clock
     ) -> Mapping[str, object]:
         """Look up the caller's earlier tickets, then open the new one; the book sees it last."""
         earlier: tuple[str, ...] = ()
         if caller.user_id is not None:
             earlier = tuple(t.number for t in earlier_tickets(book, user_id=caller.user_id))
         number = check_text("book.new_number()", book.new_number())
-        by = self._agent.name
-        ticket = Ticket(number, caller, description=problem, clock=self._clock, created_by=by)
+        by = self.by
+        ticket = Ticket(number, caller, description=problem, clock=clock, created_by=by)
         ticket.open(by=by)
-        ticket.link_call(self._call_id, follow_up=False, by=by)
+        ticket.link_call(self.call_id, follow_up=False, by=by)
         book.add(ticket)  # the one write others can see: last, once nothing else can fail
-        opened.append(ticket)
+        self.ticket = ticket
         return {"ticket": number, "earlier": earlier}
 
-    def _follow_up_effect(self, number: str, found: list[Ticket]) -> Effect | None:
+    def follow_up_effect(
+        self, book: TicketBook | None, caller: Caller | None, number: str
+    ) -> Effect | None:
         """Take up ticket ``number`` from the book, once it is checked to be the caller's."""
-        book = self._book
         if book is None:
             return None
 
         def effect(at: datetime) -> Mapping[str, object]:
-            ticket = self._find_ticket(book, number)
-            ticket.link_call(self._call_id, follow_up=True, by=self._agent.name)
-            found.append(ticket)
+            ticket = _find_ticket(book, caller, number)
+            ticket.link_call(self.call_id, follow_up=True, by=self.by)
+            self.ticket = ticket
             return NOTHING
 
         return effect
 
-    def _find_ticket(self, book: TicketBook, number: str) -> Ticket:
-        """The ticket a follow-up takes up, checked before anything changes."""
-        ticket = book.get(number)
-        if not isinstance(ticket, Ticket) or ticket.number != number:
-            raise ValidationError(f"book.get({number!r})", ticket, "must be that ticket")
-        caller = self._caller
-        if (
-            caller is None
-            or ticket.caller.user_id is None
-            or caller.user_id != ticket.caller.user_id
-        ):
-            raise AccessDeniedError(
-                f"ticket {number}", "it belongs to another caller than the one identified"
-            )
-        if ticket.status.is_final:
-            raise ValidationError(
-                "ticket", number, "is closed: a new problem is a new case (CF905)"
-            )
-        return ticket
-
-    def _escalation_effect(self, escalation: Escalation, *, complete: bool) -> Effect | None:
+    def escalation_effect(
+        self, escalation: Escalation, policy: QualityPolicy, *, complete: bool
+    ) -> Effect | None:
         """Escalate the ticket as the call did; a poorly written one comes straight back (CF603).
 
         The findings it is returned for are those CF603 judged, kept in the record.
         """
-        ticket = None if self._replaying is not None else self._ticket
+        ticket = self.ticket
         if ticket is None:
             return None
 
         def effect(at: datetime) -> Mapping[str, object]:
-            findings = self.ticket_findings
+            findings = self.findings(policy)
             with ticket._all_or_nothing():
                 if complete:
                     self._escalate(ticket, escalation, findings, update_due(escalation, at))
@@ -208,7 +226,7 @@ class CaseWork:
         findings: tuple[RuleBreach, ...],
         due: datetime | None,
     ) -> None:
-        by = self._agent.name
+        by = self.by
         if ticket.status is TicketStatus.RESOLVED:
             ticket.reopen(f"escalated to {escalation.to.name}: {escalation.reason}", by=by)
         ticket.escalate(escalation, by=by)
@@ -218,15 +236,15 @@ class CaseWork:
             what = escalation.next_steps or f"an update on the escalation to {escalation.to.name}"
             ticket.promise(PromiseKind.STATUS_UPDATE, what, due, by=by)
 
-    def _case_effect(self) -> Effect | None:
+    def case_effect(self, book: TicketBook | None) -> Effect | None:
         """Whether a call with a ticket book ends with a case (CF905)."""
-        if self._book is None:
+        if book is None:
             return None
-        return lambda at: {"case": self._ticket_number is not None}
+        return lambda at: {"case": self.number is not None}
 
-    def _callback_effect(self, message: PhoneMessage) -> Effect | None:
+    def callback_effect(self, ledger: PromiseLedger | None, message: PhoneMessage) -> Effect | None:
         """A message's callback window becomes a promise in the call's ledger (CF607)."""
-        window, ledger = message.callback, self._promises
+        window = message.callback
         if window is None or ledger is None:
             return None
 
@@ -238,7 +256,7 @@ class CaseWork:
                 f"a callback from {message.for_whom or 'the person asked for'}",
                 made_at=at,
                 due=window.end,
-                made_by=self._agent.name,
+                made_by=self.by,
             )
             return {"promise": promise.id}
 
@@ -246,4 +264,18 @@ class CaseWork:
 
     def _write(self, ticket: Ticket, text: str | None, topic: NoteTopic) -> None:
         if text is not None:
-            ticket.note(text, by=self._agent.name, kind=NoteKind.INTERNAL, topic=topic)
+            ticket.note(text, by=self.by, kind=NoteKind.INTERNAL, topic=topic)
+
+
+def _find_ticket(book: TicketBook, caller: Caller | None, number: str) -> Ticket:
+    """The ticket a follow-up takes up, checked before anything changes."""
+    ticket = book.get(number)
+    if not isinstance(ticket, Ticket) or ticket.number != number:
+        raise ValidationError(f"book.get({number!r})", ticket, "must be that ticket")
+    if caller is None or ticket.caller.user_id is None or caller.user_id != ticket.caller.user_id:
+        raise AccessDeniedError(
+            f"ticket {number}", "it belongs to another caller than the one identified"
+        )
+    if ticket.status.is_final:
+        raise ValidationError("ticket", number, "is closed: a new problem is a new case (CF905)")
+    return ticket

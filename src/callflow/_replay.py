@@ -138,8 +138,8 @@ def replay(
     call._clock = clock or utc_now
     if book is not None:
         call._book = book
-        if call._ticket_number is not None:
-            call._ticket = _taken_up(book, call._ticket_number, call.caller)
+        if call._case.number is not None:
+            call._case.ticket = _taken_up(book, call._case.number, call.caller)
     if promises is not None:
         call._promises = promises
     return call

@@ -97,6 +97,12 @@ class MemoryTicketBook:
     def __repr__(self) -> str:
         return f"<MemoryTicketBook {len(self._tickets)} tickets>"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`); its tickets run on UTC now."""
+        from callflow import snapshot  # it imports this module
+
+        return snapshot._reduce(self)
+
     def __len__(self) -> int:
         return len(self._tickets)
 
@@ -110,6 +116,19 @@ class MemoryTicketBook:
         if ticket.number in self._tickets:
             raise ValidationError("ticket.number", ticket.number, "is already in the book")
         self._tickets[ticket.number] = ticket
+
+    def _numbering(self) -> tuple[str, int]:
+        """The prefix, and how many numbers :meth:`new_number` has given (for a snapshot)."""
+        return self._prefix, self._count
+
+    @classmethod
+    def _resumed(cls, prefix: str, numbered: int) -> "MemoryTicketBook":
+        """An empty book whose numbering goes on after ``numbered`` (a snapshot's restore)."""
+        if isinstance(numbered, bool) or not isinstance(numbered, int) or numbered < 0:
+            raise ValidationError("numbered", numbered, "must be a whole number of zero or more")
+        book = cls(prefix)
+        book._count = numbered
+        return book
 
     def get(self, number: str) -> Ticket:
         """The ticket numbered ``number``."""

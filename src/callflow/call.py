@@ -16,22 +16,18 @@ hold, request_manager, transfer, abandon
 """
 
 import enum
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
-from types import MappingProxyType
-from typing import Literal, Protocol
+from typing import Literal
 
 import attrs
 
 from callflow import _replay
-from callflow._casework import CaseWork, Effect, callback_after, update_due
-from callflow.book import TicketBook
-from callflow.clock import Clock, check_aware, check_clock, read_clock, utc_now
-from callflow.errors import (
-    CallEndedError,
-    InvalidTransitionError,
-    ValidationError,
-)
+from callflow._casework import CaseFile, callback_after, update_due
+from callflow._recorder import CallLock, Line, finish, fire, keep_line, line_departures, note
+from callflow.book import TicketBook, check_book
+from callflow.clock import Clock, check_aware, check_clock, utc_now
+from callflow.errors import ValidationError
 from callflow.escalation import (
     Advice,
     Escalation,
@@ -41,13 +37,8 @@ from callflow.escalation import (
     check_escalation,
     manager_request,
 )
-from callflow.etiquette import (
-    check_in_breaches,
-    hold_breaches,
-    resume_breaches,
-    transfer_breaches,
-)
-from callflow.lifecycle import TicketStatus
+from callflow.etiquette import check_in_breaches, hold_breaches, resume_breaches, transfer_breaches
+from callflow.events import derive_call_events
 from callflow.measures import CallMeasures, Outcome, count_rings, measure
 from callflow.messages import PhoneMessage, check_message
 from callflow.notes import NoteTopic
@@ -88,36 +79,11 @@ def _mode(value: object) -> Mode:
     return to_member(Mode, "mode", value)
 
 
-def _check_book(value: object) -> None:
-    if not isinstance(value, TicketBook):
-        raise ValidationError("book", value, "must be a TicketBook (see callflow.MemoryTicketBook)")
-
-
-def _check_promises(value: object) -> None:
-    if not isinstance(value, PromiseLedger):
-        raise ValidationError("promises", value, "must be a PromiseLedger")
-
-
-class _Line(Protocol):
-    """The desk a call's line belongs to: it judges and watches the call's events (CF507)."""
-
-    def _departures(
-        self, call: "Call", event: str, out_of_turn: str | None = None
-    ) -> tuple[RuleBreach, ...]:
-        """What ``event`` on ``call`` departs from, given the desk's other calls."""
-
-    def _recorded(self, call: "Call", event: str) -> None:
-        """``event`` was recorded on ``call``."""
-
-
 _DEFAULT_THRESHOLDS = Thresholds()
-_OUT_OF_ORDER = "CF001"
-# Events that end a held caller's silence: CF504 judges the gap before each.
-_HOLD_CONTACTS = frozenset({"check_in", "resume"})
 
 
 @attrs.define(eq=False, repr=False, on_setattr=attrs.setters.NO_OP)
-class Call(CaseWork):
+class Call:
     """One helpdesk call, from its first ring to its end.
 
     Every event method either records the event in :attr:`history` (and any
@@ -131,6 +97,9 @@ class Call(CaseWork):
     an existing one), troubleshooting steps, results, the diagnosis and the
     plan are written into it, ``implement`` resolves it and ``assign``
     escalates it.
+
+    Events sent to one call from several threads run one at a time, each
+    whole (a lock per call); different calls share nothing.
 
     Args:
         agent: who answers.
@@ -169,8 +138,7 @@ class Call(CaseWork):
     _fix: str | None = attrs.field(default=None, init=False)
     _escalation: Escalation | None = attrs.field(default=None, init=False)
     _follow_up_of: str | None = attrs.field(default=None, init=False)
-    _ticket_number: str | None = attrs.field(default=None, init=False)
-    _ticket: Ticket | None = attrs.field(default=None, init=False)
+    _case: CaseFile = attrs.field(init=False)  # the call's ticket, and what events write in it
     # While Call.replay re-sends a record: what the original call observed.
     _replaying: Mapping[str, object] | None = attrs.field(default=None, init=False)
     _resolution_confirmed: bool = attrs.field(default=False, init=False)
@@ -179,16 +147,21 @@ class Call(CaseWork):
     # When the held caller last heard the agent (the hold or the latest check-in): CF504.
     _hold_contact: datetime | None = attrs.field(default=None, init=False)
     # The desk whose line the call is on, if any (set by callflow.desk.Desk).
-    _line: _Line | None = attrs.field(default=None, init=False)
+    _line: Line | None = attrs.field(default=None, init=False)
     _outcome: Outcome | None = attrs.field(default=None, init=False)
+    _strict: bool = attrs.field(init=False)
+    # Every event method runs whole under it; a copy of the call gets its own.
+    _lock: CallLock = attrs.field(factory=CallLock, init=False)
 
     def __attrs_post_init__(self) -> None:
         if self._book is not None:
-            _check_book(self._book)
+            check_book("book", self._book)
         if self._call_id is not None:
             check_text("call_id", self._call_id)
-        if self._promises is not None:
-            _check_promises(self._promises)
+        if self._promises is not None and not isinstance(self._promises, PromiseLedger):
+            raise ValidationError("promises", self._promises, "must be a PromiseLedger")
+        self._strict = self._mode is Mode.STRICT
+        self._case = CaseFile(self._agent.name, self._call_id)
         at = check_aware("clock", self._clock())
         payload = {
             "agent": self._agent,
@@ -196,9 +169,7 @@ class Call(CaseWork):
             "thresholds": self._thresholds,
             "call_id": self._call_id,
         }
-        ring = EventRecord._checked(
-            "ring", Stage.RINGING, Stage.RINGING, at, MappingProxyType(payload), NOTHING
-        )
+        ring = EventRecord._checked("ring", Stage.RINGING, Stage.RINGING, at, payload, NOTHING)
         self._history.append(ring)
 
     def __repr__(self) -> str:
@@ -206,6 +177,12 @@ class Call(CaseWork):
             f"<Call {self._stage.name} agent={self._agent.name!r} mode={self._mode.value}"
             f" events={len(self._history)} findings={len(self._findings)}>"
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`), with the clock, book and ledger."""
+        from callflow import snapshot  # it imports this module
+
+        return (snapshot._unpickle, (snapshot.dumps(self), self._clock, self._book, self._promises))
 
     # -- events ----------------------------------------------------------------
 
@@ -219,24 +196,25 @@ class Call(CaseWork):
         """
         if rings is not None:
             check_positive_int("rings", rings)
-        line = self._line_departures("answer")
-        index = self._fire("answer", {"rings": rings}, breaches=line, effect=_keep_line(line))
-        if self._history[index].from_stage is not Stage.RINGING:
-            return  # a repeated answer (audit mode): CF101 judged the first one
-        if rings is None:
-            wait = self._history[index].at - self._history[0].at
-            rings = count_rings(wait, self._thresholds.ring_cadence)
-        if rings > self._thresholds.max_rings:
-            self._note(
-                "CF101", f"answered on ring {rings}, after ring {self._thresholds.max_rings}", index
-            )
+        with self._lock:
+            line = line_departures(self, "answer")
+            index = fire(self, "answer", {"rings": rings}, breaches=line, effect=keep_line(line))
+            record, limit = self._history[index], self._thresholds.max_rings
+            if record.from_stage is not Stage.RINGING:
+                return  # a repeated answer (audit mode): CF101 judged the first one
+            if rings is None:
+                rings = count_rings(record.at - self._history[0].at, self._thresholds.ring_cadence)
+            if rings > limit:
+                note(self, "CF101", f"answered on ring {rings}, after ring {limit}", index)
 
     def identify(self, caller: Caller, *, verified: bool = False) -> None:
         """Take the caller's name / user ID, and say whether their identity was confirmed."""
         if not isinstance(caller, Caller):
             raise ValidationError("caller", caller, "must be a Caller")
-        self._fire("identify", {"caller": caller, "verified": check_flag("verified", verified)})
-        self._caller, self._caller_verified = caller, verified
+        payload = {"caller": caller, "verified": check_flag("verified", verified)}
+        with self._lock:
+            fire(self, "identify", payload)
+            self._caller, self._caller_verified = caller, verified
 
     def listen(self, problem: str | None = None) -> None:
         """Let the caller describe the problem: GREETING -> VENTING (needs a verified caller).
@@ -247,16 +225,15 @@ class Call(CaseWork):
         statements are added to the ticket as notes.
         """
         problem = check_optional_text("problem", problem)
-        opened: list[Ticket] = []
-        effect = self._listen_effect(problem, opened)
-        index = self._fire("listen", {"problem": problem}, effect=effect)
-        if problem is not None:
-            self._problem = problem
-        number = self._history[index].observed.get("ticket")
-        if isinstance(number, str):
-            self._ticket_number = number
-        if opened:
-            self._ticket = opened[0]
+        with self._lock:
+            first = self._stage is Stage.GREETING
+            effect = self._case.listen_effect(self._book, self._caller, first, problem, self._clock)
+            index = fire(self, "listen", {"problem": problem}, effect=effect)
+            if problem is not None:
+                self._problem = problem
+            number = self._history[index].observed.get("ticket")
+            if isinstance(number, str):
+                self._case.number = number
 
     def follow_up(self, ticket: str, *, notes_read: bool = True) -> None:
         """Take up an existing ticket: GREETING -> IMPLEMENT_OR_ASSIGN (needs a verified caller).
@@ -276,20 +253,13 @@ class Call(CaseWork):
         check_flag("notes_read", notes_read)
         breaches: tuple[RuleBreach, ...] = ()
         if not notes_read:
-            breaches = (
-                RuleBreach(
-                    "CF403",
-                    f"ticket {ticket}'s notes were not read before the caller was asked again",
-                    "notes_read",
-                ),
-            )
-        found: list[Ticket] = []
+            unread = f"ticket {ticket}'s notes were not read before the caller was asked again"
+            breaches = (RuleBreach("CF403", unread, "notes_read"),)
         payload = {"ticket": ticket, "notes_read": notes_read}
-        effect = self._follow_up_effect(ticket, found)
-        self._fire("follow_up", payload, breaches=breaches, effect=effect)
-        self._follow_up_of = self._ticket_number = ticket
-        if found:
-            self._ticket = found[0]
+        with self._lock:
+            effect = self._case.follow_up_effect(self._book, self._caller, ticket)
+            fire(self, "follow_up", payload, breaches=breaches, effect=effect)
+            self._follow_up_of = self._case.number = ticket
 
     def troubleshoot(self, step: str | None = None, *, result: str | None = None) -> None:
         """Work on the problem, recording what was tried and what it showed: -> TROUBLESHOOTING.
@@ -300,53 +270,35 @@ class Call(CaseWork):
         """
         step = check_optional_text("step", step)
         result = check_optional_text("result", result)
-        came_from = self._stage
-
-        def write(ticket: Ticket) -> None:
-            if ticket.status is TicketStatus.RESOLVED:
-                ticket.reopen(step or "the fix did not hold", by=self._agent.name)
-            self._write(ticket, step, NoteTopic.TRIED)
-            self._write(ticket, result, NoteTopic.RESULT)
-
-        payload = {"step": step, "result": result}
-        self._fire("troubleshoot", payload, effect=self._ticket_effect(write))
-        if came_from is Stage.IMPLEMENT_OR_ASSIGN:
-            self._fix = None
+        with self._lock:
+            came_from = self._stage
+            effect = self._case.troubleshoot_effect(step, result)
+            fire(self, "troubleshoot", {"step": step, "result": result}, effect=effect)
+            if came_from is Stage.IMPLEMENT_OR_ASSIGN:
+                self._fix = None
 
     def diagnose(self, label: str | None = None) -> None:
         """Label the problem: -> DIAGNOSIS. Without a label the agent is still unsure."""
         label = check_optional_text("label", label)
-
-        def write(ticket: Ticket) -> None:
-            ticket.update(diagnosis=label, by=self._agent.name)
-
-        effect = None if label is None else self._ticket_effect(write)
-        self._fire("diagnose", {"label": label}, effect=effect)
-        if label is not None:
-            self._diagnosis = label
+        with self._lock:
+            fire(self, "diagnose", {"label": label}, effect=self._case.diagnosis_effect(label))
+            if label is not None:
+                self._diagnosis = label
 
     def propose(self, plan: str) -> None:
         """Tell the caller what the problem is and how it will be fixed: -> RESOLUTION."""
         check_text("plan", plan)
-
-        def write(ticket: Ticket) -> None:
-            self._write(ticket, plan, NoteTopic.NEXT_STEP)
-
-        self._fire("propose", {"plan": plan}, effect=self._ticket_effect(write))
-        self._plan = plan
+        with self._lock:
+            effect = self._case.note_effect(plan, NoteTopic.NEXT_STEP)
+            fire(self, "propose", {"plan": plan}, effect=effect)
+            self._plan = plan
 
     def implement(self, action: str) -> None:
         """Fix the problem now: -> IMPLEMENT_OR_ASSIGN."""
         check_text("action", action)
-
-        def write(ticket: Ticket) -> None:
-            if ticket.status in (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ESCALATED):
-                ticket.resolve(action, by=self._agent.name)
-            else:
-                self._write(ticket, action, NoteTopic.RESOLUTION)
-
-        self._fire("implement", {"action": action}, effect=self._ticket_effect(write))
-        self._fix = action
+        with self._lock:
+            fire(self, "implement", {"action": action}, effect=self._case.fix_effect(action))
+            self._fix = action
 
     def assign(self, escalation: Escalation) -> None:
         """Hand the problem to another team, tier, vendor or management: -> IMPLEMENT_OR_ASSIGN.
@@ -368,37 +320,30 @@ class Call(CaseWork):
         """
         if not isinstance(escalation, Escalation):
             raise ValidationError("escalation", escalation, "must be an Escalation")
-        if (
-            self._ticket_number is not None
-            and escalation.ticket is not None
-            and escalation.ticket != self._ticket_number
-        ):
-            raise ValidationError(
-                "escalation.ticket",
-                escalation.ticket,
-                f"must be the call's ticket {self._ticket_number!r}",
+        with self._lock:
+            number = self._case.number
+            if number is not None and escalation.ticket not in (None, number):
+                reason = f"must be the call's ticket {number!r}"
+                raise ValidationError("escalation.ticket", escalation.ticket, reason)
+            owed = check_escalation(escalation)
+            breaches = list(owed)
+            if (
+                escalation.kind is EscalationKind.HIERARCHICAL
+                and PROCEDURE.transition(self._stage, "assign") is None
+            ):
+                skipped = "a request for a manager skipped the procedure: record it and go on"
+                breaches.append(RuleBreach("CF605", skipped, "kind"))
+            fire(
+                self,
+                "assign",
+                {"escalation": escalation},
+                breaches=breaches,
+                check=lambda at: update_due(escalation, at),
+                effect=self._case.escalation_effect(
+                    escalation, self._thresholds.quality, complete=not owed
+                ),
             )
-        owed = check_escalation(escalation)
-        breaches = list(owed)
-        if (
-            escalation.kind is EscalationKind.HIERARCHICAL
-            and PROCEDURE.transition(self._stage, "assign") is None
-        ):
-            breaches.append(
-                RuleBreach(
-                    "CF605",
-                    "a request for a manager skipped the procedure: record it and go on",
-                    "kind",
-                )
-            )
-        self._fire(
-            "assign",
-            {"escalation": escalation},
-            breaches=breaches,
-            check=lambda at: update_due(escalation, at),
-            effect=self._escalation_effect(escalation, complete=not owed),
-        )
-        self._escalation = escalation
+            self._escalation = escalation
 
     def request_manager(self, reason: str) -> None:
         """The caller asks for a manager: recorded as a hierarchical escalation request (CF605).
@@ -406,7 +351,9 @@ class Call(CaseWork):
         The stage does not change: the request is routed by policy (see
         :meth:`escalation_advice`) and the call goes on through the procedure.
         """
-        self._fire("request_manager", {"reason": check_text("reason", reason)})
+        payload = {"reason": check_text("reason", reason)}
+        with self._lock:
+            fire(self, "request_manager", payload)
 
     def goodbye(
         self, *, resolution_confirmed: bool = False, anything_else_asked: bool = False
@@ -421,33 +368,32 @@ class Call(CaseWork):
             "resolution_confirmed": check_flag("resolution_confirmed", resolution_confirmed),
             "anything_else_asked": check_flag("anything_else_asked", anything_else_asked),
         }
-        self._fire("goodbye", payload)
-        self._resolution_confirmed |= resolution_confirmed
-        self._anything_else_asked |= anything_else_asked
+        with self._lock:
+            fire(self, "goodbye", payload)
+            self._resolution_confirmed |= resolution_confirmed
+            self._anything_else_asked |= anything_else_asked
 
     def hang_up(self, *, by: Party = "caller") -> None:
         """End the call: GOODBYE -> ENDED. The caller should hang up first (CF706)."""
         given: object = by  # checked, not trusted: a str first, so no foreign __eq__ runs
         if type(given) is not str or given not in ("caller", "agent"):
             raise ValidationError("by", by, "must be 'caller' or 'agent'")
-        index = self._fire("hang_up", {"by": by}, effect=self._case_effect())
-        if self._history[index].observed.get("case") is False:
-            self._note(
-                "CF905",
-                "the call ended without a ticket: every call is a new case unless it follows"
-                " one up",
-                index,
-            )
-        if self.fixed:
-            self._finish(Outcome.RESOLVED)
-        elif self.assigned:
-            self._finish(Outcome.ASSIGNED)
-        else:
-            self._finish(Outcome.UNRESOLVED)
-        if not self._anything_else_asked:
-            self._note("CF702", "the call ended without asking if there was anything else", index)
-        if by == "agent":
-            self._note("CF706", "the agent hung up before the caller", index)
+        with self._lock:
+            index = fire(self, "hang_up", {"by": by}, effect=self._case.case_effect(self._book))
+            if self._history[index].observed.get("case") is False:
+                no_case = "the call ended without a ticket: every call is a new case unless it"
+                note(self, "CF905", f"{no_case} follows one up", index)
+            if self.fixed:
+                finish(self, Outcome.RESOLVED)
+            elif self.assigned:
+                finish(self, Outcome.ASSIGNED)
+            else:
+                finish(self, Outcome.UNRESOLVED)
+            if not self._anything_else_asked:
+                asked = "the call ended without asking if there was anything else"
+                note(self, "CF702", asked, index)
+            if by == "agent":
+                note(self, "CF706", "the agent hung up before the caller", index)
 
     def screen(self, wanted: str, *, available: bool | None = None) -> None:
         """The caller asks for someone by name: the agent screens the call; the stage stays.
@@ -463,7 +409,9 @@ class Call(CaseWork):
         """
         if available is not None:
             check_flag("available", available)
-        self._fire("screen", {"wanted": check_text("wanted", wanted), "available": available})
+        payload = {"wanted": check_text("wanted", wanted), "available": available}
+        with self._lock:
+            fire(self, "screen", payload)
 
     def hold(
         self,
@@ -489,9 +437,10 @@ class Call(CaseWork):
         words = check_optional_text("words", words)
         payload = {"reason": reason, "asked_permission": asked_permission, "words": words}
         breaches = hold_breaches(reason, asked_permission=asked_permission, words=words)
-        index = self._fire("hold", payload, breaches=breaches)
-        if not self._on_hold:
-            self._on_hold, self._hold_contact = True, self._history[index].at
+        with self._lock:
+            index = fire(self, "hold", payload, breaches=breaches)
+            if not self._on_hold:
+                self._on_hold, self._hold_contact = True, self._history[index].at
 
     def check_in(self, *, offered_to_continue: bool = True) -> None:
         """Go back to the held caller, who stays on hold (CF504).
@@ -506,11 +455,11 @@ class Call(CaseWork):
         """
         check_flag("offered_to_continue", offered_to_continue)
         breaches = check_in_breaches(offered_to_continue=offered_to_continue)
-        index = self._fire(
-            "check_in", {"offered_to_continue": offered_to_continue}, breaches=breaches
-        )
-        if self._on_hold:
-            self._hold_contact = self._history[index].at
+        payload = {"offered_to_continue": offered_to_continue}
+        with self._lock:
+            index = fire(self, "check_in", payload, breaches=breaches)
+            if self._on_hold:
+                self._hold_contact = self._history[index].at
 
     def resume(
         self, *, thanked: bool = False, apologised: bool = False, out_of_turn: str | None = None
@@ -532,10 +481,11 @@ class Call(CaseWork):
         check_flag("apologised", apologised)
         out_of_turn = check_optional_text("out_of_turn", out_of_turn)
         payload = {"thanked": thanked, "apologised": apologised, "out_of_turn": out_of_turn}
-        line = self._line_departures("resume", out_of_turn)
-        breaches = resume_breaches(thanked=thanked, apologised=apologised) + line
-        self._fire("resume", payload, breaches=breaches, effect=_keep_line(line))
-        self._on_hold, self._hold_contact = False, None
+        with self._lock:
+            line = line_departures(self, "resume", out_of_turn)
+            breaches = resume_breaches(thanked=thanked, apologised=apologised) + line
+            fire(self, "resume", payload, breaches=breaches, effect=keep_line(line))
+            self._on_hold, self._hold_contact = False, None
 
     def transfer(
         self,
@@ -571,10 +521,11 @@ class Call(CaseWork):
             "direct_number": check_optional_text("direct_number", direct_number),
         }
         breaches = transfer_breaches(to, announced=announced, reason=reason)
-        index = self._fire("transfer", payload, breaches=breaches)
-        if direct_number is None:
-            self._note("CF506", f"the caller was not given {to}'s direct number", index)
-        self._finish(Outcome.TRANSFERRED)
+        with self._lock:
+            index = fire(self, "transfer", payload, breaches=breaches)
+            if direct_number is None:
+                note(self, "CF506", f"the caller was not given {to}'s direct number", index)
+            finish(self, Outcome.TRANSFERRED)
 
     def take_message(self, message: PhoneMessage) -> None:
         """The wanted person is unavailable; take a message: GREETING -> ENDED, MESSAGE_TAKEN.
@@ -592,19 +543,22 @@ class Call(CaseWork):
         if not isinstance(message, PhoneMessage):
             raise ValidationError("message", message, "must be a PhoneMessage")
         breaches = check_message(message)
-        self._fire(
-            "take_message",
-            {"message": message},
-            breaches=breaches,
-            check=lambda at: callback_after(message, at),
-            effect=self._callback_effect(message),
-        )
-        self._finish(Outcome.MESSAGE_TAKEN)
+        with self._lock:
+            fire(
+                self,
+                "take_message",
+                {"message": message},
+                breaches=breaches,
+                check=lambda at: callback_after(message, at),
+                effect=self._case.callback_effect(self._promises, message),
+            )
+            finish(self, Outcome.MESSAGE_TAKEN)
 
     def abandon(self) -> None:
         """The caller is gone before the call was handled to its end: -> ABANDONED."""
-        self._fire("abandon", {})
-        self._finish(Outcome.ABANDONED)
+        with self._lock:
+            fire(self, "abandon", {})
+            finish(self, Outcome.ABANDONED)
 
     # -- queries ---------------------------------------------------------------
 
@@ -706,128 +660,6 @@ class Call(CaseWork):
                 another caller's (a doctored history).
         """
         return _replay.replay(cls, history, clock=clock, book=book, promises=promises)
-
-    # -- internals -------------------------------------------------------------
-
-    def _fire(
-        self,
-        event: str,
-        payload: Mapping[str, object],
-        *,
-        breaches: Sequence[RuleBreach] = (),
-        check: Callable[[datetime], object] | None = None,
-        effect: Effect | None = None,
-    ) -> int:
-        """Judge ``event``, then do what it does outside the call, then record it; return its index.
-
-        Everything that can refuse the event runs before anything is written:
-        the table and its guards; ``breaches``, departures the event method
-        found in the event's own data (an incomplete escalation...), refused
-        in strict mode and findings in audit mode; the clock; and ``check``,
-        which judges the event's data against its time (a timeframe already
-        past) and raises to refuse it.
-
-        Then ``effect`` does what the event does outside the call: it looks
-        things up (the ticket book) and writes (the ticket, the book, the
-        promise ledger). It is all or nothing: it raises having changed
-        nothing, or returns what it looked up, which is kept in the record's
-        ``observed`` data. In a replay it is not run (everything was written
-        already) and the record's own ``observed`` data stands in for it.
-        Only then is the call itself changed, which cannot fail.
-        """
-        stage = self._stage
-        if stage.is_final:
-            raise CallEndedError(event, stage)
-        row = PROCEDURE.transition(stage, event)
-        strict = self._mode is Mode.STRICT
-        departures: list[tuple[str, str]] = []
-        if row is None:
-            if strict:
-                raise InvalidTransitionError(event, stage, self.allowed_events())
-            departures.append(
-                (_OUT_OF_ORDER, f"{event!r} is not part of the procedure in stage {stage.name}")
-            )
-            dest = PROCEDURE.target(event) or stage
-            guards = PROCEDURE.guards_of(event)
-        else:
-            dest, guards = row.dest, row.guards
-        for guard in guards:
-            if not guard.check(self):
-                if strict:
-                    raise InvalidTransitionError(
-                        event,
-                        stage,
-                        self.allowed_events(),
-                        guard.rule,
-                        reason=f"it requires {guard.requirement}",
-                    )
-                code = guard.rule or _OUT_OF_ORDER  # every procedure guard has a code
-                departures.append((code, f"{event!r} came without {guard.requirement}"))
-        if breaches:
-            if strict:
-                raise InvalidTransitionError(
-                    event,
-                    stage,
-                    self.allowed_events(),
-                    breaches[0].rule,
-                    reason="; ".join(breach.message for breach in breaches),
-                )
-            departures += [(breach.rule, breach.message) for breach in breaches]
-        at = self._now()
-        if check is not None:
-            check(at)
-        if self._replaying is not None:
-            observed = self._replaying
-        else:
-            observed = NOTHING if effect is None else effect(at)
-        # Nothing below can fail: the call changes only once the event is sure to be kept.
-        if dest is not stage:
-            PROCEDURE.move(self, dest)
-        index = len(self._history)
-        # The payload dict was built by the event method and nobody else holds
-        # it: wrapping it read-only (instead of copying it) keeps the record immutable.
-        self._history.append(
-            EventRecord._checked(event, stage, dest, at, MappingProxyType(payload), observed)
-        )
-        for rule, message in departures:
-            self._findings.append(Finding(rule, message, index, event, stage))
-        if self._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
-            self._judge_silence(index)
-        if self._line is not None:
-            self._line._recorded(self, event)
-        return index
-
-    def _judge_silence(self, index: int) -> None:
-        """CF504: the held caller heard nothing for longer than the limit before this event."""
-        contact, limit = self._hold_contact, self._thresholds.max_hold_silence
-        if contact is None:
-            return
-        silence = self._history[index].at - contact
-        if silence > limit:
-            self._note(
-                "CF504",
-                f"the caller waited {silence} on hold without a check-in (limit {limit})",
-                index,
-            )
-
-    def _line_departures(
-        self, event: str, out_of_turn: str | None = None
-    ) -> tuple[RuleBreach, ...]:
-        """What the desk says of ``event`` (CF507); in a replay, what it said then."""
-        if self._replaying is not None:
-            said = self._replaying.get("line", ())
-            return said if isinstance(said, tuple) else ()
-        return () if self._line is None else self._line._departures(self, event, out_of_turn)
-
-    def _note(self, rule: str, message: str, index: int) -> None:
-        record = self._history[index]
-        self._findings.append(Finding(rule, message, index, record.event, record.from_stage))
-
-    def _now(self) -> datetime:
-        return read_clock(self._clock, self._history[-1].at)
-
-    def _finish(self, outcome: Outcome) -> None:
-        self._outcome, self._on_hold, self._hold_contact = outcome, False, None
 
     # -- state -----------------------------------------------------------------
 
@@ -948,12 +780,20 @@ class Call(CaseWork):
     @property
     def ticket_number(self) -> str | None:
         """The number of the call's ticket: the one it opened or follows up."""
-        return self._ticket_number
+        return self._case.number
 
     @property
     def ticket(self) -> Ticket | None:
         """The call's ticket, when the call has a ticket book."""
-        return self._ticket
+        return self._case.ticket
+
+    @property
+    def ticket_findings(self) -> tuple[RuleBreach, ...]:
+        """The writing breaches (CF901-CF903) of the call's ticket now; CF603 judges them."""
+        if self._replaying is not None:
+            found = self._replaying.get("ticket_findings", ())
+            return found if isinstance(found, tuple) else ()
+        return self._case.findings(self._thresholds.quality)
 
     @property
     def earlier_tickets(self) -> tuple[str, ...]:
@@ -1035,9 +875,4 @@ class Call(CaseWork):
         return self._outcome
 
 
-def _keep_line(line: tuple[RuleBreach, ...]) -> Effect | None:
-    """Keep what the desk said of an event in its record, for a replay without the desk."""
-    if not line:
-        return None  # the common case: nothing to keep, nothing to call
-    observed = {"line": line}
-    return lambda at: observed
+derive_call_events(Call, PROCEDURE.events)  # the payload classes come from the signatures above

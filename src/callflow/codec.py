@@ -10,6 +10,9 @@ coerced:
 - a time zone is written as its IANA key (``"Europe/Rome"``);
 - a duration (``timedelta``) is written in ISO 8601 (``"PT6S"``, ``"P3DT4H"``,
   ``"-PT0.5S"``), exactly to the microsecond;
+- a value that may be text, a datetime or a duration (an escalation's
+  timeframe) is written tagged, ``{"duration": "PT4H"}``, ``{"datetime": ...}``
+  or ``{"text": "by Friday"}``: as bare text the three would read back alike;
 - a set is written as a list in sorted order, so that the same value always
   gives the same JSON;
 - an enum member is written as its value;
@@ -39,7 +42,8 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any, TypeVar, get_origin
+from types import UnionType
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -106,7 +110,8 @@ def _read_datetime(value: object, _: type) -> datetime:
 
 
 _DURATION = re.compile(
-    r"(-?)P(?:(\d{1,9})D)?(?:T(?:(\d{1,11})H)?(?:(\d{1,13})M)?(?:(\d{1,15})(?:\.(\d{1,6}))?S)?)?"
+    r"(-?)P(?:(\d{1,9})D)?(?:T(?:(\d{1,11})H)?(?:(\d{1,13})M)?(?:(\d{1,15})(?:\.(\d{1,6}))?S)?)?",
+    re.ASCII,  # \d: the digits 0-9 only, not every script's (int() reads those too)
 )
 _DURATION_REASON = "must be an ISO 8601 duration such as 'PT30S' or 'P1DT2H'"
 
@@ -168,6 +173,58 @@ def _write_zone(zone: tzinfo) -> str:
     return iana_zone("zone", zone).key
 
 
+TAGGED_KINDS: Mapping[type, str] = {datetime: "datetime", timedelta: "duration", str: "text"}
+"""The kinds written as text, and the tag each is written with in a union of two or more."""
+
+
+def _textual_members(kind: object) -> tuple[type, ...]:
+    if get_origin(kind) not in (Union, UnionType):
+        return ()
+    return tuple(member for member in get_args(kind) if member in TAGGED_KINDS)
+
+
+def _is_textual_union(kind: object) -> bool:
+    """A union of which two members or more are written as text: it is written tagged."""
+    return len(_textual_members(kind)) >= 2
+
+
+def _write_tagged(value: object) -> Any:
+    if value is None:
+        return None
+    for kind, tag in TAGGED_KINDS.items():
+        if type(value) is kind or (kind is datetime and isinstance(value, datetime)):
+            return {tag: converter.unstructure(value, unstructure_as=kind)}
+    return converter.unstructure(value)
+
+
+def _read_tagged(value: object, kind: object) -> object:
+    members = _textual_members(kind)
+    if value is None and type(None) in get_args(kind):
+        return None
+    tags = {TAGGED_KINDS[member]: member for member in members}
+    if not isinstance(value, Mapping) or len(value) != 1 or next(iter(value)) not in tags:
+        shapes = " or ".join(f'{{"{tag}": ...}}' for tag in tags)
+        raise ValidationError("value", value, f"must be tagged with its kind: {shapes}")
+    ((tag, inner),) = value.items()
+    try:
+        return converter.structure(inner, tags[tag])
+    except ValidationError as error:
+        raise ValidationError(tag, error.value, error.reason) from None
+
+
+def _is_literal(kind: object) -> bool:
+    return get_origin(kind) is Literal
+
+
+def _read_literal(value: object, kind: object) -> object:
+    choices = get_args(kind)
+    # Compared by type and value: True is not 1, and no foreign __eq__ runs.
+    if not any(type(value) is type(choice) and value == choice for choice in choices):
+        options = ", ".join(repr(choice) for choice in choices)
+        raise ValidationError("value", value, f"must be one of {options}")
+    return value
+
+
 def _is_enum(kind: object) -> bool:
     return isinstance(kind, type) and issubclass(kind, enum.Enum)
 
@@ -198,6 +255,9 @@ converter.register_structure_hook_func(_is_enum, lambda value, kind: to_member(k
 converter.register_unstructure_hook(timedelta, _write_duration)
 converter.register_structure_hook(timedelta, _read_duration)
 converter.register_unstructure_hook_func(_is_set, _write_set)
+converter.register_structure_hook_func(_is_literal, _read_literal)
+converter.register_unstructure_hook_func(_is_textual_union, _write_tagged)
+converter.register_structure_hook_func(_is_textual_union, _read_tagged)
 converter.register_structure_hook(str, _read_text)
 converter.register_structure_hook(bool, lambda value, _: check_flag("flag", value))
 converter.register_structure_hook_factory(attrs.has, _attrs_hook)

@@ -94,6 +94,12 @@ class Desk:
             f" held={len(self.held)}>"
         )
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`), with the clock, book and ledger."""
+        from callflow import snapshot  # it imports this module
+
+        return (snapshot._unpickle, (snapshot.dumps(self), self._clock, self._book, self._promises))
+
     def ring(self, *, call_id: str | None = None) -> Call:
         """A new call rings on a free line; return it.
 

@@ -126,6 +126,12 @@ class PromiseLedger:
     def __repr__(self) -> str:
         return f"<PromiseLedger promises={len(self._promises)} open={len(self.open())}>"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`)."""
+        from callflow import snapshot  # it imports this module
+
+        return snapshot._reduce(self)
+
     def __iter__(self) -> Iterator[Promise]:
         return iter(tuple(self._promises.values()))
 

@@ -20,6 +20,7 @@ import attrs
 
 from callflow.clock import check_aware
 from callflow.errors import ValidationError
+from callflow.events import made, typed
 from callflow.stages import Stage
 
 __all__ = ["NOTHING", "EventRecord", "Finding", "RuleBreach"]
@@ -72,7 +73,9 @@ class EventRecord:
         to_stage: the stage the event left it in (the same for internal events).
         at: when it happened, timezone-aware.
         payload: the event's arguments, as given to the event method; replaying
-            them rebuilds the call.
+            them rebuilds the call. An instance of the event's payload class
+            (see :mod:`callflow.events`), which reads like a mapping; a
+            mapping given by hand is turned into it when its keys fit.
         observed: what the call looked up outside itself when the event came
             (the ticket it opened, the quality findings of its ticket...);
             replaying reads these instead of looking again, so a replayed
@@ -91,6 +94,10 @@ class EventRecord:
         default=NOTHING, converter=_observed, hash=False, kw_only=True
     )
 
+    def __attrs_post_init__(self) -> None:
+        if type(self.event) is str:  # the event was validated: a name
+            object.__setattr__(self, "payload", typed(self.event, self.payload))
+
     @classmethod
     def _checked(
         cls,
@@ -105,7 +112,8 @@ class EventRecord:
 
         A call makes one record per event; its values passed the event's own
         checks, so running the validators again would only cost every event
-        a microsecond. ``payload`` and ``observed`` must be read-only mappings.
+        a microsecond. ``payload`` is the dict of the event method's
+        arguments (nobody else holds it); ``observed`` a read-only mapping.
         """
         record = object.__new__(cls)
         set_ = object.__setattr__  # the class is frozen: its own __setattr__ refuses
@@ -113,7 +121,7 @@ class EventRecord:
         set_(record, "from_stage", from_stage)
         set_(record, "to_stage", to_stage)
         set_(record, "at", at)
-        set_(record, "payload", payload or NOTHING)
+        set_(record, "payload", made(event, payload))
         set_(record, "observed", observed or NOTHING)
         return record
 

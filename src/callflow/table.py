@@ -28,14 +28,14 @@ import enum
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import attrs
 
 from callflow._engine import Engine
 from callflow.errors import InvalidDefinitionError, ValidationError
 
-__all__ = ["Guard", "StateKind", "Transition", "TransitionTable"]
+__all__ = ["Guard", "StateKind", "Transition", "TransitionTable", "Verdict"]
 
 S = TypeVar("S", bound=enum.Enum)
 M = TypeVar("M")
@@ -129,6 +129,37 @@ class Transition(Generic[S, M]):
         return self.source is self.dest
 
 
+class Verdict(NamedTuple, Generic[S, M]):
+    """What a table says of one event in one state for one subject (:meth:`TransitionTable.judge`).
+
+    Attributes:
+        row: the table's row for the event in that state, or ``None`` when the
+            table does not allow the event there.
+        dest: where the event takes the subject (its state, for an event
+            that cannot be performed).
+        failed: the guards the subject does not meet, in table order.
+    """
+
+    row: Transition[S, M] | None
+    dest: S
+    failed: tuple[Guard[M], ...]
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the table allows the event and the subject meets every guard."""
+        return self.row is not None and not self.failed
+
+    @property
+    def requirements(self) -> list[str]:
+        """What the failed guards require, in words."""
+        return [guard.requirement for guard in self.failed]
+
+    @property
+    def rules(self) -> list[str]:
+        """The rule codes of the failed guards, each once."""
+        return list(dict.fromkeys(guard.rule for guard in self.failed if guard.rule))
+
+
 def _frozen_states(states: object) -> Mapping[Any, StateKind]:
     if not isinstance(states, Mapping):
         raise ValidationError("states", states, "must map each state to its StateKind")
@@ -198,6 +229,31 @@ class TransitionTable(Generic[S, M]):
         if type(event) is not str or not isinstance(state, enum.Enum):
             return None  # checked first: no foreign __hash__ or __eq__ runs
         return self._index.get((state, event))
+
+    def judge(self, state: S, event: str, subject: M, *, forced: bool = False) -> Verdict[S, M]:
+        """Judge ``event`` in ``state`` for ``subject``: its row, destination and failed guards.
+
+        Live calls and tickets refuse what the verdict does not allow, each
+        with its own error; a call in audit mode performs it anyway.
+
+        Args:
+            forced: for an event the table does not allow in ``state``, judge
+                it as performed anyway: it goes where it goes from anywhere
+                (or stays, for an internal-only event) and every guard any row
+                of the event has is checked. Otherwise no guard is checked.
+
+        Raises:
+            ValidationError: when ``forced`` and the table does not have the event.
+        """
+        row = self.transition(state, event)
+        if row is not None:
+            dest, guards = row.dest, row.guards
+        elif forced:
+            dest, guards = self.target(event) or state, self.guards_of(event)
+        else:
+            return Verdict(None, state, ())
+        failed = tuple([guard for guard in guards if not guard.check(subject)]) if guards else ()
+        return Verdict(row, dest, failed)
 
     def outgoing(self, state: S) -> tuple[Transition[S, M], ...]:
         """The rows leaving ``state``, in table order (none for a state the table lacks)."""

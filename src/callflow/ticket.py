@@ -225,6 +225,12 @@ class Ticket:
         priority = self.priority.name if self.priority else "no priority"
         return f"<Ticket {self._number} {self._status.name} {priority} notes={len(self._notes)}>"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`), with the clock it goes on with."""
+        from callflow import snapshot  # it imports this module
+
+        return snapshot._reduce(self, self._clock)
+
     # -- status events -------------------------------------------------------
 
     def open(self, *, by: str | None = None) -> None:
@@ -481,27 +487,21 @@ class Ticket:
     ) -> None:
         by = check_optional_text("by", by)
         status = self._status
-        row = self._lifecycle.transition(status, event)
-        if row is None:
+        verdict = self._lifecycle.judge(status, event, Attempt(self, data))
+        if verdict.row is None:
             raise TicketTransitionError(event, status, self.allowed_events())
-        attempt = Attempt(self, data)
-        failed = [guard for guard in row.guards if not guard.check(attempt)]
-        if failed:
-            rules = dict.fromkeys(guard.rule for guard in failed if guard.rule)
+        if verdict.failed:
             raise TicketTransitionError(
-                event,
-                status,
-                self.allowed_events(),
-                [guard.requirement for guard in failed],
-                list(rules),
+                event, status, self.allowed_events(), verdict.requirements, verdict.rules
             )
         when = self._now() if at is None else at
-        if row.dest is not status:
-            self._lifecycle.move(self, row.dest)
+        dest = verdict.dest
+        if dest is not status:
+            self._lifecycle.move(self, dest)
             if status is TicketStatus.PENDING:  # however it leaves PENDING, it waits no more
                 self._waiting_on = None
         self._history.append(
-            TicketRecord(event, status, row.dest, when, by, MappingProxyType(dict(data)))
+            TicketRecord(event, status, dest, when, by, MappingProxyType(dict(data)))
         )
 
     def _check_open(self, event: str) -> None:

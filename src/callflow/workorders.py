@@ -71,6 +71,12 @@ class WorkOrder:
     )
     _completion: Completion | None = attrs.field(default=None, init=False)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its snapshot (:mod:`callflow.snapshot`)."""
+        from callflow import snapshot  # it imports this module
+
+        return snapshot._reduce(self)
+
     def complete(self, *, work_done: str, at: datetime, signed_by: str | None) -> None:
         """Record the work as done, signed by the technician (or not: CF904).
 

@@ -1,0 +1,189 @@
+"""How a :class:`~callflow.Call` judges and records each event: the bookkeeping under its procedure.
+
+Every event method of ``call.py`` ends in :func:`fire`, which asks the
+procedure's table for a verdict (:meth:`~callflow.table.TransitionTable.judge`),
+refuses or notes the departures, does what the event does outside the call
+and only then changes the call. The CF504 and CF507 helpers a few events
+need are kept here too, with the desk protocol they rely on.
+"""
+
+import _thread
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from callflow._casework import Effect
+from callflow.clock import read_clock
+from callflow.errors import CallEndedError, InvalidTransitionError
+from callflow.measures import Outcome
+from callflow.records import NOTHING, EventRecord, Finding, RuleBreach
+from callflow.stages import PROCEDURE
+
+if TYPE_CHECKING:
+    from callflow.call import Call
+
+__all__ = ["CallLock", "Line", "finish", "fire", "keep_line", "line_departures", "note"]
+
+OUT_OF_ORDER = "CF001"
+# Events that end a held caller's silence: CF504 judges the gap before each.
+_HOLD_CONTACTS = frozenset({"check_in", "resume"})
+
+
+class Line(Protocol):
+    """The desk a call's line belongs to: it judges and watches the call's events (CF507)."""
+
+    def _departures(
+        self, call: "Call", event: str, out_of_turn: str | None = None
+    ) -> tuple[RuleBreach, ...]:
+        """What ``event`` on ``call`` departs from, given the desk's other calls."""
+
+    def _recorded(self, call: "Call", event: str) -> None:
+        """``event`` was recorded on ``call``."""
+
+
+def fire(
+    call: "Call",
+    event: str,
+    payload: Mapping[str, object],
+    *,
+    breaches: Sequence[RuleBreach] = (),
+    check: Callable[[datetime], object] | None = None,
+    effect: Effect | None = None,
+) -> int:
+    """Judge ``event``, then do what it does outside the call, then record it; return its index.
+
+    Everything that can refuse the event runs before anything is written:
+    the table and its guards; ``breaches``, departures the event method
+    found in the event's own data (an incomplete escalation...), refused
+    in strict mode and findings in audit mode; the clock; and ``check``,
+    which judges the event's data against its time (a timeframe already
+    past) and raises to refuse it.
+
+    Then ``effect`` does what the event does outside the call: it looks
+    things up (the ticket book) and writes (the ticket, the book, the
+    promise ledger). It is all or nothing: it raises having changed
+    nothing, or returns what it looked up, which is kept in the record's
+    ``observed`` data. In a replay it is not run (everything was written
+    already) and the record's own ``observed`` data stands in for it.
+    Only then is the call itself changed, which cannot fail.
+    """
+    stage = call._stage
+    if stage.is_final:
+        raise CallEndedError(event, stage)
+    strict = call._strict
+    verdict = PROCEDURE.judge(stage, event, call, forced=not strict)
+    departures: list[tuple[str, str]] = []
+    if verdict.row is None:
+        if strict:
+            raise InvalidTransitionError(event, stage, call.allowed_events())
+        departures.append(
+            (OUT_OF_ORDER, f"{event!r} is not part of the procedure in stage {stage.name}")
+        )
+    for guard in verdict.failed:
+        if strict:  # the first guard failed is the reason given
+            raise InvalidTransitionError(
+                event,
+                stage,
+                call.allowed_events(),
+                guard.rule,
+                reason=f"it requires {guard.requirement}",
+            )
+        code = guard.rule or OUT_OF_ORDER  # every procedure guard has a code
+        departures.append((code, f"{event!r} came without {guard.requirement}"))
+    if breaches:
+        if strict:
+            raise InvalidTransitionError(
+                event,
+                stage,
+                call.allowed_events(),
+                breaches[0].rule,
+                reason="; ".join(breach.message for breach in breaches),
+            )
+        departures += [(breach.rule, breach.message) for breach in breaches]
+    history = call._history
+    at = read_clock(call._clock, history[-1].at)
+    if check is not None:
+        check(at)
+    if call._replaying is not None:
+        observed = call._replaying
+    else:
+        observed = NOTHING if effect is None else effect(at)
+    # Nothing below can fail: the call changes only once the event is sure to be kept.
+    dest = verdict.dest
+    if dest is not stage:
+        PROCEDURE.move(call, dest)
+    index = len(history)
+    # The payload dict was built by the event method and nobody else holds
+    # it: wrapping it read-only (instead of copying it) keeps the record immutable.
+    history.append(EventRecord._checked(event, stage, dest, at, payload, observed))
+    for rule, message in departures:
+        call._findings.append(Finding(rule, message, index, event, stage))
+    if call._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
+        _judge_silence(call, index)
+    if call._line is not None:
+        call._line._recorded(call, event)
+    return index
+
+
+def note(call: "Call", rule: str, message: str, index: int) -> None:
+    """Record a finding of ``rule`` on the event at ``index``."""
+    record = call._history[index]
+    call._findings.append(Finding(rule, message, index, record.event, record.from_stage))
+
+
+def _judge_silence(call: "Call", index: int) -> None:
+    """CF504: the held caller heard nothing for longer than the limit before this event."""
+    contact, limit = call._hold_contact, call._thresholds.max_hold_silence
+    if contact is None:
+        return
+    silence = call._history[index].at - contact
+    if silence > limit:
+        note(
+            call,
+            "CF504",
+            f"the caller waited {silence} on hold without a check-in (limit {limit})",
+            index,
+        )
+
+
+def line_departures(
+    call: "Call", event: str, out_of_turn: str | None = None
+) -> tuple[RuleBreach, ...]:
+    """What the desk says of ``event`` (CF507); in a replay, what it said then."""
+    if call._replaying is not None:
+        said = call._replaying.get("line", ())
+        return said if isinstance(said, tuple) else ()
+    return () if call._line is None else call._line._departures(call, event, out_of_turn)
+
+
+def keep_line(line: tuple[RuleBreach, ...]) -> Effect | None:
+    """Keep what the desk said of an event in its record, for a replay without the desk."""
+    if not line:
+        return None  # the common case: nothing to keep, nothing to call
+    observed = {"line": line}
+    return lambda at: observed
+
+
+# typeshed marks RLock final; CPython lets it be subclassed (3.6 to 3.13 at least).
+class CallLock(_thread.RLock):  # type: ignore[misc]
+    """The lock each call's events run under: reentrant, and never shared by a copy.
+
+    A copy or an unpickled call gets a lock of its own, unheld: a lock is
+    not part of a call's state.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type["CallLock"], tuple[()]]:
+        return (type(self), ())
+
+    def __copy__(self) -> "CallLock":
+        return type(self)()
+
+    def __deepcopy__(self, memo: object) -> "CallLock":
+        return type(self)()
+
+
+def finish(call: "Call", outcome: Outcome) -> None:
+    """The call ended with ``outcome``: the caller is on hold no more."""
+    call._outcome, call._on_hold, call._hold_contact = outcome, False, None

@@ -1,0 +1,183 @@
+"""Typed event payloads: one attrs class per event, derived from the event method's signature.
+
+A call's event methods are the single source of truth for what each event
+carries: ``Call.listen(problem: str | None = None)`` gives the ``listen``
+payload class, with one field ``problem`` of type ``str | None``, default
+``None``. Every :class:`~callflow.records.EventRecord` a call makes holds an
+instance of its event's class, and the same classes describe a record in a
+snapshot, its JSON Schema, and the event generators of the testing kit.
+
+>>> from callflow import Call
+>>> Listen = payload_class("listen")
+>>> Listen
+<class 'callflow.events.Listen'>
+>>> [(field.name, field.type, field.default) for field in attrs.fields(Listen)]
+[('problem', str | None, None)]
+>>> Listen(problem="The printer jams")
+Listen(problem='The printer jams')
+
+A payload also reads like the read-only mapping of the event's arguments
+that it replaces (``record.payload["problem"]``, ``dict(record.payload)``),
+and equals a mapping with the same items.
+"""
+
+import inspect
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+import attrs
+
+from callflow.errors import ValidationError
+
+__all__ = [
+    "EVENT_PAYLOADS",
+    "EventPayload",
+    "payload_class",
+]
+
+RING = "ring"
+"""The record every call starts with: the call's own settings."""
+RING_FIELDS = ("agent", "mode", "thresholds", "call_id")
+"""What of a call's constructor its ``ring`` record keeps: what the call is, not how it runs."""
+
+
+class EventPayload(Mapping[str, object]):
+    """Base of every event payload class: a frozen attrs instance that reads like a mapping.
+
+    Equality is a mapping's: a payload equals any mapping with the same
+    items, so a payload equals the dict of arguments it was made from.
+    """
+
+    __slots__ = ()
+    event: ClassVar[str]
+    """The name of the event this class is the payload of."""
+    _names: ClassVar[tuple[str, ...]]
+
+    def __getitem__(self, key: str) -> object:
+        if key not in self._names:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        items = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names)
+        return f"{type(self).__name__}({items})"
+
+
+def _class_name(event: str) -> str:
+    return "".join(part.capitalize() for part in event.split("_"))
+
+
+def _build(event: str, parameters: list[tuple[str, Any, object]]) -> type[EventPayload]:
+    """The payload class of ``event``: one field per (name, type, default) in order."""
+    fields: dict[str, Any] = {}
+    for name, kind, default in parameters:
+        if default is inspect.Parameter.empty:
+            fields[name] = attrs.field(type=kind, kw_only=True)
+        else:
+            fields[name] = attrs.field(type=kind, default=default, kw_only=True)
+    cls: type[EventPayload] = attrs.make_class(
+        _class_name(event),
+        fields,
+        bases=(EventPayload,),
+        frozen=True,
+        slots=True,
+        eq=False,  # a mapping's equality, from EventPayload
+        repr=False,
+    )
+    cls.__module__ = __name__
+    cls.__qualname__ = cls.__name__
+    cls.event = event
+    cls._names = tuple(fields)
+    cls.__doc__ = f"The payload of the {event!r} event."
+    return cls
+
+
+def _method_parameters(method: Callable[..., object]) -> list[tuple[str, Any, object]]:
+    hints = typing.get_type_hints(method)
+    signature = inspect.signature(method)
+    return [
+        (name, hints.get(name, Any), parameter.default)
+        for name, parameter in signature.parameters.items()
+        if name != "self"
+    ]
+
+
+_PAYLOADS: dict[str, type[EventPayload]] = {}
+_EMPTY: dict[str, EventPayload] = {}  # the one payload of each event without arguments
+EVENT_PAYLOADS: Mapping[str, type[EventPayload]] = MappingProxyType(_PAYLOADS)
+"""Every event's payload class, by event name, the ``ring`` included (filled when
+:mod:`callflow.call` is imported)."""
+
+
+def derive_call_events(call_class: type, events: tuple[str, ...]) -> None:
+    """Derive and register the payload class of ``ring`` and of each of ``events``.
+
+    Called once, by :mod:`callflow.call`, with the :class:`~callflow.Call`
+    class and the procedure's events.
+    """
+    # The ring's types are the call's fields' (its __init__ takes what the converters
+    # take); it keeps every one, even the defaulted ones: it says what the call was.
+    kinds = {field.alias: field.type for field in attrs.fields(call_class)}
+    required = inspect.Parameter.empty
+    _PAYLOADS[RING] = _build(RING, [(name, kinds[name], required) for name in RING_FIELDS])
+    for event in events:
+        cls = _PAYLOADS[event] = _build(event, _method_parameters(getattr(call_class, event)))
+        if not cls._names:
+            _EMPTY[event] = cls()
+
+
+def payload_class(event: str) -> type[EventPayload]:
+    """The payload class of ``event``.
+
+    Raises:
+        ValidationError: for a name that is not an event of the procedure (or ``ring``).
+    """
+    found = _PAYLOADS.get(event) if type(event) is str else None
+    if found is None:
+        raise ValidationError(
+            "event", event, f"must be an event of the procedure: {tuple(_PAYLOADS)}"
+        )
+    return found
+
+
+def made(event: str, arguments: Mapping[str, object]) -> Mapping[str, object]:
+    """``event``'s payload from the arguments its event method checked: a call's own, trusted.
+
+    The fast path every event takes: no key is checked again.
+    """
+    cls = _PAYLOADS.get(event)
+    if cls is None:
+        return MappingProxyType(arguments)
+    if arguments:
+        return cls(**arguments)
+    empty = _EMPTY.get(event)  # a payload without fields is falsy, like an empty mapping
+    return cls() if empty is None else empty
+
+
+def typed(event: str, payload: Mapping[str, object]) -> Mapping[str, object]:
+    """``payload`` as ``event``'s payload class when its keys fit the class; else unchanged.
+
+    A call's own payloads always fit. One built by hand that does not fit
+    (an unknown key, a missing argument) is kept as given, for the replay
+    to refuse with the whole history in view.
+    """
+    cls = _PAYLOADS.get(event)
+    if cls is None or type(payload) is cls:
+        return payload
+    names = cls._names
+    if not names:
+        return payload if payload else _EMPTY[event]
+    if len(payload) > len(names) or any(key not in names for key in payload):
+        return payload
+    try:
+        return cls(**payload)
+    except TypeError:  # a required argument missing
+        return payload
