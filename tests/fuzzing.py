@@ -2134,6 +2134,22 @@ INSTANCES: dict[type, list[Value]] = {
 }
 
 
+def _sql_instances() -> None:
+    """The SQL stores, on an SQLite database of their own (``sqlite://``: in memory)."""
+    from callflow.sqlbook import SqlTicketBook
+    from callflow.sqlstore import SqlCallStore
+
+    INSTANCES[SqlCallStore] = [
+        Value("SqlCallStore('sqlite://')", lambda w: SqlCallStore("sqlite://"))
+    ]
+    INSTANCES[SqlTicketBook] = [
+        Value("SqlTicketBook('sqlite://')", lambda w: SqlTicketBook("sqlite://", clock=w.clock))
+    ]
+
+
+_sql_instances()
+
+
 def _completed(w: World) -> WorkOrder:
     order = w.work_order()
     order.complete(work_done="Replaced the roller", at=LATER, signed_by=None)
@@ -3409,6 +3425,8 @@ def leak_case(entry: Entry, chooser: Chooser) -> Result:
         return _leak_replay(world, chooser)
     if entry.owner in (Call, Desk) and entry.kind == "constructor":
         return _leak_call(entry, world, chooser)
+    if entry.kind == "method" and entry.attr == "load" and "store" in entry.owner.__module__:
+        return _leak_store(entry, world, chooser)
     kwargs: dict[str, Any] = {}
     labels: dict[str, str] = {}
     impostor = False
@@ -3448,6 +3466,29 @@ def leak_case(entry: Entry, chooser: Chooser) -> Result:
         watched=world.watched,
         aftercare=False,
         leak_check=leaked,
+    )
+
+
+def _leak_store(entry: Entry, world: World, chooser: Chooser) -> Result:
+    """A call store loads a stored call with a book: it takes up only the caller's own ticket."""
+    from callflow.sqlstore import SqlCallStore
+
+    recipe = chooser.pick(("verified", "venting", "troubleshooting"))
+    owner = entry.owner
+    store = owner("sqlite://") if owner is SqlCallStore else owner()
+    store.save(world.call(recipe, setup="everything"), 0)
+    name = owner.__name__
+
+    def load() -> object:
+        return store.load("call-1", clock=world.clock, book=world.everything)
+
+    return attempt(
+        entry.name,
+        load,
+        repro=f"{name}().save(world.call({recipe!r})); .load('call-1', book=EverythingBook)",
+        watched=world.watched,
+        aftercare=False,
+        leak_check=foreign_record,
     )
 
 

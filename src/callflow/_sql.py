@@ -70,7 +70,10 @@ def ensure_tables(engine: Engine, metadata: MetaData, name: str, version: int) -
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": _LOCK_KEY})
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"),
+                        {"key": _LOCK_KEY},
+                    )
                 metadata.create_all(conn)
                 found = conn.execute(select(schema.c.version).where(schema.c.name == name))
                 stored = found.scalar()

@@ -93,11 +93,6 @@ def row_field(call_id: str, path: str = "") -> str:
     return f"calls[{call_id!r}]{path}"
 
 
-def _located(call_id: str, error: ValidationError) -> SnapshotError:
-    path = error.field.removeprefix("call") if error.field.startswith("call") else f".{error.field}"
-    return SnapshotError(row_field(call_id, path), error.value, error.reason)
-
-
 def rebuild(
     call_id: str,
     header: object,
@@ -123,12 +118,15 @@ def rebuild(
         raise SnapshotError(row_field(call_id, ".history"), found, reason)
     header_data = _read(call_id, ".header", header, limits)
     records = [_read(call_id, f".history[{seq}]", text, limits) for seq, text in rows]
-    try:
-        return restore_call(
-            header_data, records, clock=clock, book=book, promises=promises, limits=limits
-        )
-    except SnapshotError as error:
-        raise _located(call_id, error) from None
+    return restore_call(
+        header_data,
+        records,
+        clock=clock,
+        book=book,
+        promises=promises,
+        limits=limits,
+        where=row_field(call_id),
+    )
 
 
 def _read(call_id: str, path: str, text: object, limits: DocumentLimits) -> Any:

@@ -418,7 +418,7 @@ class SqlTicketBook:
             "header": self._read(f"{where}.header", header),
             "history": [self._read(f"{where}.history[{seq}]", text) for seq, text in rows],
         }
-        return restore_ticket(document, where=where, clock=self._clock)
+        return restore_ticket(document, where=where, clock=self._clock, limits=self._limits)
 
     def _read(self, field: str, text: object) -> Any:
         if not isinstance(text, str):

@@ -201,7 +201,7 @@ class SqliteCallStore:
         limits: how large a stored document it agrees to read back.
     """
 
-    __slots__ = ("_db", "_limits", "_lock", "_path")
+    __slots__ = ("_closed", "_db", "_limits", "_lock", "_path")
 
     def __init__(
         self,
@@ -218,6 +218,7 @@ class SqliteCallStore:
         self._path = os.fspath(path)
         # One connection, used under a lock: ':memory:' is private to its connection.
         self._lock = threading.Lock()
+        self._closed = False
         self._db = sqlite3.connect(
             self._path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
@@ -239,14 +240,23 @@ class SqliteCallStore:
         self.close()
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection; the store refuses to work from then on."""
         with self._lock:
+            self._closed = True
             self._db.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for this thread alone while the block runs."""
+        with self._lock:
+            if self._closed:  # as Python's files: a ValueError
+                raise ValidationError("store", self._path, "is closed")
+            yield self._db
 
     @contextmanager
     def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """One transaction, committed if the block ends normally, else rolled back."""
-        with self._lock:
+        with self._connection():
             self._db.execute(begin)
             try:
                 yield self._db
@@ -355,8 +365,8 @@ class SqliteCallStore:
         """
         after = _storage.check_after(after)
         limit = _storage.check_limit(limit)
-        with self._lock:
-            rows = self._db.execute(
+        with self._connection() as db:
+            rows = db.execute(
                 "SELECT call_id FROM callflow_calls WHERE call_id > ? ORDER BY call_id LIMIT ?",
                 ("" if after is None else after, limit),
             ).fetchall()
@@ -365,8 +375,8 @@ class SqliteCallStore:
     def version(self, call_id: str) -> int | None:
         """The stored version of the call, or ``None``."""
         check_text("call_id", call_id)
-        with self._lock:
-            return _version(self._db, call_id)
+        with self._connection() as db:
+            return _version(db, call_id)
 
 
 def _version(db: sqlite3.Connection, call_id: str) -> int | None:
