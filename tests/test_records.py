@@ -206,7 +206,8 @@ class TestACallsOwnRecords:
             made.to_stage,
             made.at,
         )
-        assert (payload, observed) == (dict(made.payload), dict(made.observed))
+        # The payload is the event's typed one when the keys fit (defaults filled in).
+        assert (checked.payload, observed) == (made.payload, dict(made.observed))
 
     def test_empty_mappings_become_the_shared_ones(self) -> None:
         """As in the constructor: the event's one empty payload, and NOTHING observed."""

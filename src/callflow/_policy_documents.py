@@ -21,6 +21,8 @@ from callflow.priority import Impact, Priority, PriorityMatrix, Urgency
 from callflow.sla import ServiceTarget, SlaPolicy
 
 __all__ = [
+    "CALENDAR_KEYS",
+    "SLA_POLICY_KEYS",
     "fields",
     "matrix_document",
     "moved",
@@ -34,6 +36,13 @@ T = TypeVar("T")
 _HERE = "<here>"
 """The name :func:`read` gives codec for the value itself, replaced by its path."""
 _OFFSET = re.compile(r"[+-]\d\d:\d\d")
+SLA_POLICY_KEYS = ("targets", "calendar", "warning_ratio")
+"""An SLA policy document's keys, all required."""
+CALENDAR_KEYS: Mapping[str, tuple[str, ...]] = {
+    "always_open": ("type", "zone"),
+    "business": ("type", "zone", "hours", "holidays"),
+}
+"""Each kind of calendar document, by its ``type``, and its keys (all required)."""
 
 
 def moved(error: ValidationError, where: str) -> SnapshotError:
@@ -128,7 +137,7 @@ def sla_policy_document(policy: SlaPolicy, where: str = "sla_policy") -> dict[st
 
 
 def read_sla_policy(value: object, where: str) -> SlaPolicy:
-    data = fields(value, where, ("targets", "calendar", "warning_ratio"))
+    data = fields(value, where, SLA_POLICY_KEYS)
     names = [priority.name for priority in Priority]
     given = fields(data["targets"], f"{where}.targets", names)
     targets = {
@@ -175,13 +184,13 @@ def _calendar_document(calendar: object, where: str) -> dict[str, Any]:
 
 def _read_calendar(value: object, where: str) -> AlwaysOpen | BusinessCalendar:
     if isinstance(value, Mapping) and value.get("type") == "always_open":
-        data = fields(value, where, ("type", "zone"))
+        data = fields(value, where, CALENDAR_KEYS["always_open"])
         zone = _read_zone(data["zone"], f"{where}.zone")
         return _built(where, lambda: AlwaysOpen(zone))
     if not isinstance(value, Mapping) or value.get("type") != "business":
         kind = value.get("type") if isinstance(value, Mapping) else value
         raise SnapshotError(f"{where}.type", kind, "must be 'always_open' or 'business'")
-    data = fields(value, where, ("type", "zone", "hours", "holidays"))
+    data = fields(value, where, CALENDAR_KEYS["business"])
     zone = _read_zone(data["zone"], f"{where}.zone")
     days = _items(data["hours"], f"{where}.hours")
     if len(days) != 7:

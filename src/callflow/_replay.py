@@ -9,6 +9,7 @@ time, and must produce its record exactly. Anything refused on the way is a
 :class:`~callflow.errors.ValidationError` naming the record.
 """
 
+import functools
 import inspect
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, TypeVar
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from callflow.book import TicketBook
 from callflow.clock import Clock, utc_now
 from callflow.errors import AccessDeniedError, CallflowError, ValidationError
+from callflow.events import EventPayload
 from callflow.people import Caller
 from callflow.promises import PromiseLedger
 from callflow.records import EventRecord, RuleBreach
@@ -62,6 +64,7 @@ Events not named here look up nothing.
 _RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id"})
 
 
+@functools.cache  # a class's signatures do not change: read once per event
 def _parameters(cls: type, event: str) -> tuple[frozenset[str], frozenset[str]]:
     """The keyword arguments the event method takes, and those it needs."""
     signature = inspect.signature(getattr(cls, event))
@@ -166,7 +169,9 @@ def _replay_one(call: "Call", index: int, record: EventRecord) -> None:
     call._clock = lambda: record.at  # the event happens at its recorded time, however often read
     call._replaying = record.observed
     try:
-        getattr(call, record.event)(**record.payload)
+        payload = record.payload
+        arguments = payload.arguments() if isinstance(payload, EventPayload) else payload
+        getattr(call, record.event)(**arguments)
     except ValidationError as error:  # an argument refused: name it inside the record
         raise _located(error, f"history[{index}].payload") from None
     except CallflowError as error:  # the event refused as a whole

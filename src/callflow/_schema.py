@@ -43,7 +43,7 @@ _ONE_LINE = r"^(?!.*\n)"
 _DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{6})?"
 _OFFSET = r"[+-](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{6})?)?"
-_ZONE = r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*"
+_ZONE = r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*"
 DATETIME_PATTERN = f"{_ONE_LINE}{_DATE}T{_TIME}{_OFFSET}(?:\\[{_ZONE}\\])?$"
 """What ``datetime.isoformat()`` writes for an aware datetime, then its ``[zone]`` if it has one."""
 DURATION_PATTERN = (

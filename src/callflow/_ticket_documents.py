@@ -18,6 +18,7 @@ Every reader raises :class:`~callflow.errors.SnapshotError` naming the path of
 the bad value (``ticket.history[3].payload.note.text``) and creates nothing.
 """
 
+import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -42,6 +43,10 @@ from callflow.ticket import CallLink, Ticket, TicketRecord
 from callflow.workorders import Completion, WorkOrder
 
 __all__ = [
+    "PARTIAL_EVENTS",
+    "PAYLOAD_TYPES",
+    "RECORD_KEYS",
+    "WORK_ORDER_FIELDS",
     "book_document",
     "ledger_document",
     "read_ticket_record",
@@ -62,16 +67,25 @@ Reader = Callable[[object, str], object]
 # -- work orders ------------------------------------------------------------------
 
 
+def _work_order_fields() -> Mapping[str, object]:
+    hints = typing.get_type_hints(WorkOrder)
+    given = {field.name: hints[field.name] for field in attrs.fields(WorkOrder) if field.init}
+    return MappingProxyType({**given, "completion": Completion | None})
+
+
+WORK_ORDER_FIELDS: Mapping[str, object] = _work_order_fields()
+"""A work order document's keys, in order, and the type of each value (all required).
+
+The fields a :class:`~callflow.workorders.WorkOrder` is built with, then its
+``completion``, each written by the codec; the JSON Schema is made from this too.
+"""
+
+
 def work_order_document(order: WorkOrder) -> dict[str, Any]:
     """A work order as it is now, its completion (and signature) included."""
     if not isinstance(order, WorkOrder):
         raise ValidationError("work_order", order, "must be a WorkOrder")
-    fields = attrs.fields(WorkOrder)
-    data: dict[str, Any] = {
-        field.name: unstructure(getattr(order, field.name)) for field in fields if field.init
-    }
-    data["completion"] = unstructure(order.completion)
-    return data
+    return {name: unstructure(getattr(order, name)) for name in WORK_ORDER_FIELDS}
 
 
 def restore_work_order(data: object, *, where: str = "work_order") -> WorkOrder:
@@ -84,8 +98,7 @@ def restore_work_order(data: object, *, where: str = "work_order") -> WorkOrder:
     Raises:
         SnapshotError: naming the path of the bad value.
     """
-    names = [field.name for field in attrs.fields(WorkOrder) if field.init]
-    given = policy.fields(_checked(data, where), where, (*names, "completion"))
+    given = policy.fields(_checked(data, where), where, tuple(WORK_ORDER_FIELDS))
     completion = given.pop("completion")
     order: WorkOrder = policy.read(given, WorkOrder, where)
     if completion is not None:
@@ -201,50 +214,63 @@ def _write_work_order(order: WorkOrder) -> dict[str, Any]:
     return work_order_document(order)
 
 
-_TEXT = _plain(str | None)
-_PAYLOADS: Mapping[str, Mapping[str, tuple[Writer, Reader]]] = {
-    "create": {
-        "description": _TEXT,
-        "category": _TEXT,
-        "asset_tag": _TEXT,
-        "impact": _plain(Impact | None),
-        "urgency": _plain(Urgency | None),
-    },
+_TEXT = str | None
+_FIELDS: Mapping[str, object] = {
+    "description": _TEXT,
+    "category": _TEXT,
+    "asset_tag": _TEXT,
+    "impact": Impact | None,
+    "urgency": Urgency | None,
+}
+_TYPES: dict[str, Mapping[str, object]] = {
+    "create": _FIELDS,
     "open": {},
     "pend": {"waiting_on": _TEXT},
     "resume": {},
-    "escalate": {"escalation": (_escalation_document, _read_escalation)},
-    "return_for_rewrite": {
-        "findings": (lambda found: [unstructure(b) for b in found], _read_findings)
-    },
-    "dispatch": {
-        "work_order": (_write_work_order, lambda value, at: restore_work_order(value, where=at))
-    },
+    "escalate": {"escalation": Escalation},
+    "return_for_rewrite": {"findings": tuple[RuleBreach, ...]},
+    "dispatch": {"work_order": WorkOrder},
     "resolve": {"resolution": _TEXT},
     "reopen": {"reason": _TEXT},
     "close": {},
-    "note": {"note": _plain(Note)},
-    "update": {
-        "description": _TEXT,
-        "category": _TEXT,
-        "asset_tag": _TEXT,
-        "impact": _plain(Impact | None),
-        "urgency": _plain(Urgency | None),
-        "diagnosis": _TEXT,
-    },
-    "link_call": {"link": _plain(CallLink)},
-    "promise": {"promise": _plain(Promise)},
-    "keep_promise": {"promise": _plain(Promise)},
+    "note": {"note": Note},
+    "update": {**_FIELDS, "diagnosis": _TEXT},
+    "link_call": {"link": CallLink},
+    "promise": {"promise": Promise},
+    "keep_promise": {"promise": Promise},
+}
+PAYLOAD_TYPES: Mapping[str, Mapping[str, object]] = MappingProxyType(
+    {event: MappingProxyType(dict(keys)) for event, keys in _TYPES.items()}
+)
+"""Each ticket event's payload: its keys, and the type of each value.
+
+Every key is required, but in the payloads of :data:`PARTIAL_EVENTS`. Each
+value is the codec's output for its type, but a work order, written as
+:func:`work_order_document` (its completion included). The writer, the reader
+and the JSON Schema of the snapshot format all go by this mapping.
+"""
+PARTIAL_EVENTS = frozenset({"update"})
+"""The events whose payload holds only some of its keys (the fields changed), one at least."""
+_CODECS: Mapping[object, tuple[Writer, Reader]] = {
+    Escalation: (_escalation_document, _read_escalation),
+    tuple[RuleBreach, ...]: (lambda found: [unstructure(b) for b in found], _read_findings),
+    WorkOrder: (_write_work_order, lambda value, at: restore_work_order(value, where=at)),
+}
+"""The payload values written and read by code of their own: a work order with its
+completion, an escalation's tagged timeframe and the findings read naming their paths."""
+_PAYLOADS: Mapping[str, Mapping[str, tuple[Writer, Reader]]] = {
+    event: {key: _CODECS.get(kind) or _plain(kind) for key, kind in keys.items()}
+    for event, keys in PAYLOAD_TYPES.items()
 }
 """Each event's payload: its keys, and how each value is written and read."""
 _VALUE_TYPES: Mapping[str, type] = {
-    "escalation": Escalation,
-    "work_order": WorkOrder,
-    "note": Note,
-    "link": CallLink,
-    "promise": Promise,
+    key: kind
+    for keys in PAYLOAD_TYPES.values()
+    for key, kind in keys.items()
+    if isinstance(kind, type) and attrs.has(kind)
 }
-_RECORD_KEYS = ("event", "from_status", "to_status", "at", "by", "payload")
+"""The payload values that must be of a class, checked before they are written."""
+RECORD_KEYS = ("event", "from_status", "to_status", "at", "by", "payload")
 
 
 def ticket_record_document(record: TicketRecord) -> dict[str, Any]:
@@ -288,16 +314,16 @@ def read_ticket_record(
     Raises:
         SnapshotError: naming ``where.field`` (``ticket.history[3].payload.note.text``).
     """
-    given = policy.fields(_checked(data, where, limits), where, _RECORD_KEYS)
+    given = policy.fields(_checked(data, where, limits), where, RECORD_KEYS)
     event = given["event"]
     if not isinstance(event, str) or event not in _PAYLOADS:
         raise SnapshotError(f"{where}.event", event, f"must be a ticket event: {sorted(_PAYLOADS)}")
     schema = _PAYLOADS[event]
     at = f"{where}.payload"
     # Update records hold the fields changed; every other event's payload has all its keys.
-    required = () if event == "update" else tuple(schema)
+    required = () if event in PARTIAL_EVENTS else tuple(schema)
     payload = policy.fields(given["payload"], at, required, tuple(schema))
-    if event == "update" and not payload:
+    if event in PARTIAL_EVENTS and not payload:
         raise SnapshotError(at, payload, "must change at least one field")
     return TicketRecord(
         event,

@@ -16,7 +16,8 @@ coerced:
 - a set is written as a list in sorted order, so that the same value always
   gives the same JSON;
 - an enum member is written as its value;
-- text must be text and flags ``true``/``false``: nothing is converted;
+- text must be text, whole numbers whole numbers (not ``"2"``, ``2.9`` or
+  ``true``) and flags ``true``/``false``: nothing is converted;
 - a key the class does not have is refused, and a class's own validators run.
 
 Value objects such as :class:`~callflow.messages.PhoneMessage` and
@@ -162,6 +163,20 @@ def _is_set(kind: object) -> bool:
     return isinstance(origin, type) and issubclass(origin, (set, frozenset))
 
 
+def _read_int(value: object, _: type) -> int:
+    if type(value) is not int:  # not "2", not 2.9, not True
+        raise ValidationError("number", value, "must be a whole number")
+    return value
+
+
+def _read_float(value: object, _: type) -> float:
+    if type(value) is int:
+        return float(value)
+    if type(value) is not float:  # not "2.5", not True
+        raise ValidationError("number", value, "must be a number")
+    return value
+
+
 def _read_text(value: object, _: type) -> str:
     # Only the type is checked here: whether blank text is acceptable is the class's call.
     if not isinstance(value, str):
@@ -259,6 +274,8 @@ converter.register_structure_hook_func(_is_literal, _read_literal)
 converter.register_unstructure_hook_func(_is_textual_union, _write_tagged)
 converter.register_structure_hook_func(_is_textual_union, _read_tagged)
 converter.register_structure_hook(str, _read_text)
+converter.register_structure_hook(int, _read_int)
+converter.register_structure_hook(float, _read_float)
 converter.register_structure_hook(bool, lambda value, _: check_flag("flag", value))
 converter.register_structure_hook_factory(attrs.has, _attrs_hook)
 
@@ -314,6 +331,15 @@ def structure(
         ValidationError: naming the field, for anything refused.
     """
     check_document(data, limits=limits, field=field)
+    return _structure_checked(data, kind, field=field)
+
+
+def _structure_checked(data: object, kind: type[T], *, field: str = "data") -> T:
+    """:func:`structure` for data already checked with :func:`~callflow.documents.check_document`.
+
+    For the parts of a document its reader has checked whole once (a
+    snapshot's records): the size and depth walk is not done again.
+    """
     given: object = kind  # checked, not trusted: a class, or an alias such as list[str]
     if not isinstance(given, type) and get_origin(given) is None:
         raise ValidationError("kind", given, "is not a kind of value callflow reads")

@@ -117,6 +117,10 @@ def check_document(
     """
     limits = _limits(limits)
     check_text("field", field)
+    if _plainly_fine(data, limits.max_depth, limits.max_items):
+        return data
+    # Something is refused (or the data holds containers JSON text never gives):
+    # walked again, naming paths, to say where.
     pending: list[tuple[object, str, int]] = [(data, field, 1)]
     items = 1  # every value is counted when it is found, before it is looked into
     while pending:
@@ -134,6 +138,48 @@ def check_document(
         elif not _scalar(value):
             raise ValidationError(path, value, "must be JSON: text, a number, true, false or null")
     return data
+
+
+_INFINITY = float("inf")
+
+
+def _plainly_fine(data: object, max_depth: int, max_items: int) -> bool:
+    """Whether ``data`` is made of dicts, lists and JSON scalars only, within the limits.
+
+    The fast walk every document read from JSON takes: no paths are built
+    (they are only needed to name a refused value); anything else, refused
+    or not, answers ``False`` and is walked again by :func:`check_document`.
+    """
+    if type(data) is not dict and type(data) is not list:
+        return _scalar(data)
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    items = 1
+    while pending:
+        value, depth = pending.pop()
+        if depth > max_depth:
+            return False
+        items += len(value)
+        if items > max_items:
+            return False
+        if type(value) is dict:
+            for key in value:
+                if type(key) is not str:
+                    return False
+            value = value.values()
+        depth += 1
+        for item in value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                pending.append((item, depth))
+            elif not (
+                kind is str
+                or kind is int
+                or kind is bool
+                or item is None
+                or (kind is float and item == item and abs(item) != _INFINITY)
+            ):
+                return False
+    return True
 
 
 def _summary(data: Mapping[Any, Any] | list[Any] | tuple[Any, ...]) -> str:

@@ -51,9 +51,9 @@ class EventPayload(Mapping[str, object]):
     """
 
     __slots__ = ()
-    event: ClassVar[str]
-    """The name of the event this class is the payload of."""
-    _names: ClassVar[tuple[str, ...]]
+    event: ClassVar[str] = ""
+    """The name of the event this class is the payload of (none for this base)."""
+    _names: ClassVar[tuple[str, ...]] = ()
 
     def __getitem__(self, key: str) -> object:
         if key not in self._names:
@@ -69,6 +69,17 @@ class EventPayload(Mapping[str, object]):
     def __repr__(self) -> str:
         items = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names)
         return f"{type(self).__name__}({items})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):  # the common case (a replay's check), kept cheap
+            return all(getattr(self, name) == getattr(other, name) for name in self._names)
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to dicts, which are unhashable
+
+    def arguments(self) -> dict[str, object]:
+        """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``."""
+        return {name: getattr(self, name) for name in self._names}
 
 
 def _class_name(event: str) -> str:
@@ -151,33 +162,43 @@ def payload_class(event: str) -> type[EventPayload]:
 def made(event: str, arguments: Mapping[str, object]) -> Mapping[str, object]:
     """``event``'s payload from the arguments its event method checked: a call's own, trusted.
 
-    The fast path every event takes: no key is checked again.
+    The fast path every event takes: a dict of exactly the method's arguments
+    becomes the payload without its keys being checked again. Anything else
+    takes :func:`typed`'s careful path.
     """
     cls = _PAYLOADS.get(event)
-    if cls is None:
-        return MappingProxyType(arguments)
-    if arguments:
-        return cls(**arguments)
-    empty = _EMPTY.get(event)  # a payload without fields is falsy, like an empty mapping
-    return cls() if empty is None else empty
+    if cls is not None and type(arguments) is dict and len(arguments) == len(cls._names):
+        try:
+            return cls(**arguments)
+        except TypeError:  # not the method's arguments after all
+            pass
+    return typed(event, arguments)
 
 
 def typed(event: str, payload: Mapping[str, object]) -> Mapping[str, object]:
-    """``payload`` as ``event``'s payload class when its keys fit the class; else unchanged.
+    """``payload`` as ``event``'s payload class when its keys fit the class; else read-only.
 
     A call's own payloads always fit. One built by hand that does not fit
-    (an unknown key, a missing argument) is kept as given, for the replay
-    to refuse with the whole history in view.
+    (an unknown key, a missing argument) is kept as given, read-only, for the
+    replay to refuse with the whole history in view.
     """
     cls = _PAYLOADS.get(event)
-    if cls is None or type(payload) is cls:
+    if cls is None:
+        return _read_only(payload)
+    if type(payload) is cls:
         return payload
     names = cls._names
     if not names:
-        return payload if payload else _EMPTY[event]
+        return _read_only(payload) if payload else _EMPTY[event]
     if len(payload) > len(names) or any(key not in names for key in payload):
-        return payload
+        return _read_only(payload)
     try:
         return cls(**payload)
     except TypeError:  # a required argument missing
+        return _read_only(payload)
+
+
+def _read_only(payload: Mapping[str, object]) -> Mapping[str, object]:
+    if type(payload) is MappingProxyType or isinstance(payload, EventPayload):
         return payload
+    return MappingProxyType(dict(payload))

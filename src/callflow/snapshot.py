@@ -47,6 +47,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -55,15 +56,15 @@ from callflow import _ticket_documents as tickets
 from callflow.book import MemoryTicketBook, TicketBook
 from callflow.call import Call, Mode
 from callflow.clock import Clock, utc_now
-from callflow.codec import converter, structure, unstructure
+from callflow.codec import _structure_checked, converter, unstructure
 from callflow.desk import Desk
 from callflow.documents import DEFAULT_LIMITS, DocumentLimits, check_document, read_json
 from callflow.errors import CallflowError, SnapshotError, ValidationError
-from callflow.events import EVENT_PAYLOADS, EventPayload, payload_class
+from callflow.events import EVENT_PAYLOADS, RING_FIELDS, EventPayload, payload_class
 from callflow.lifecycle import LIFECYCLE
 from callflow.people import Agent
 from callflow.promises import PromiseLedger
-from callflow.records import EventRecord, RuleBreach
+from callflow.records import NOTHING, EventRecord, RuleBreach
 from callflow.stages import PROCEDURE, Stage
 from callflow.table import TransitionTable
 from callflow.thresholds import Thresholds
@@ -236,20 +237,25 @@ def _path(where: str, key: str) -> str:
 
 def _structured(data: object, kind: Any, where: str) -> Any:
     try:
-        return structure(data, kind, field=where)
+        return _structure_checked(data, kind, field=where)
     except ValidationError as error:
         field = error.field if error.field == where else _path(where, error.field)
         raise SnapshotError(field, error.value, error.reason) from None
 
 
+_STAGES: Final[Mapping[str, Stage]] = {stage.value: stage for stage in Stage}
+
+
 def _stage(data: object, where: str) -> Stage:
-    for stage in Stage:
-        if type(data) is str and data == stage.value:
-            return stage
-    raise SnapshotError(where, data, "must be a stage of the procedure")
+    found = _STAGES.get(data) if type(data) is str else None
+    if found is None:
+        raise SnapshotError(where, data, "must be a stage of the procedure")
+    return found
 
 
-def read_record(data: object, *, where: str = "record") -> EventRecord:
+def read_record(
+    data: object, *, where: str = "record", limits: DocumentLimits = DEFAULT_LIMITS
+) -> EventRecord:
     """The :class:`~callflow.records.EventRecord` that :func:`record_document` wrote.
 
     Only the record itself is checked here (its fields, their types, the
@@ -260,6 +266,13 @@ def read_record(data: object, *, where: str = "record") -> EventRecord:
         SnapshotError: naming the path of the bad value below ``where``.
     """
     _check_where(where)
+    _check_context(None, None, None, limits)
+    _checked(data, where, limits)
+    return _read_record(data, where)
+
+
+def _read_record(data: object, where: str) -> EventRecord:
+    """:func:`read_record` of a record whose document was checked (size, depth, JSON kinds)."""
     record = _mapping(data, where, "an event record")
     _exact_keys(record, where, _RECORD_KEYS, _RECORD_REQUIRED)
     event = record["event"]
@@ -268,19 +281,55 @@ def read_record(data: object, *, where: str = "record") -> EventRecord:
     from_stage = _stage(record["from_stage"], f"{where}.from_stage")
     to_stage = _stage(record["to_stage"], f"{where}.to_stage")
     at = _structured(record["at"], datetime, f"{where}.at")
-    payload = _structured(record["payload"], payload_class(event), f"{where}.payload")
-    observed: dict[str, object] = {}
+    if event == "ring":
+        payload = _ring_payload(record["payload"], f"{where}.payload")
+    else:
+        payload = _structured(record["payload"], payload_class(event), f"{where}.payload")
+    observed: Mapping[str, object] = NOTHING
     if "observed" in record:
         given = _mapping(record["observed"], f"{where}.observed", "what the event looked up")
         types = OBSERVED_TYPES.get(event, {})
+        found: dict[str, object] = {}
         for key, value in given.items():
             kind = types.get(key)
             if kind is None:
-                raise SnapshotError(
-                    f"{where}.observed.{key}", value, f"is not something {event!r} looks up"
-                )
-            observed[key] = _structured(value, kind, f"{where}.observed.{key}")
-    return EventRecord(event, from_stage, to_stage, at, payload, observed=observed)
+                reason = f"is not something {event!r} looks up"
+                raise SnapshotError(f"{where}.observed.{key}", value, reason)
+            found[key] = _structured(value, kind, f"{where}.observed.{key}")
+        observed = MappingProxyType(found) if found else NOTHING
+    # Every field was read as its type above: the record is made without checking again.
+    return EventRecord._checked(event, from_stage, to_stage, at, payload, observed)
+
+
+_RING: Final = payload_class("ring")
+_RING_NAMES: Final = frozenset(RING_FIELDS)
+_THRESHOLDS_SEEN: dict[str, Thresholds] = {}
+_THRESHOLDS_KEPT: Final = 64
+"""How many distinct thresholds documents are remembered (most calls share a few)."""
+
+
+def _ring_payload(data: object, where: str) -> EventPayload:
+    """The ring's payload; the thresholds of calls restored before are not built again.
+
+    Building a Thresholds normalises its quality policy's phrases: the one
+    costly part of a restore, and the same for nearly every call.
+    """
+    fields = _mapping(data, where, "the call's settings")
+    given = fields.get("thresholds")
+    key = json.dumps(given, sort_keys=True) if isinstance(given, dict) else None
+    known = _THRESHOLDS_SEEN.get(key) if key is not None else None
+    if known is None:
+        payload: EventPayload = _structured(data, _RING, where)
+        if key is not None and len(_THRESHOLDS_SEEN) < _THRESHOLDS_KEPT:
+            _THRESHOLDS_SEEN[key] = payload["thresholds"]  # type: ignore[assignment]
+        return payload
+    _exact_keys(fields, where, _RING_NAMES, _RING_NAMES)
+    arguments: dict[str, Any] = {"thresholds": known}
+    for field in attrs.fields(_RING):  # type: ignore[arg-type]  # made by attrs.make_class
+        if field.name != "thresholds":
+            value = fields[field.name]
+            arguments[field.name] = _structured(value, field.type, f"{where}.{field.name}")
+    return _RING(**arguments)
 
 
 # -- calls ---------------------------------------------------------------------
@@ -336,6 +385,7 @@ def restore_call(
     promises: PromiseLedger | None = None,
     limits: DocumentLimits = DEFAULT_LIMITS,
     where: str = "",
+    checked: bool = False,
 ) -> Call:
     """Rebuild a call from its header and its records' documents, through replay.
 
@@ -348,6 +398,8 @@ def restore_call(
         limits: how large the documents may be, together.
         where: the path of the call in a larger document (errors name their
             fields below it).
+        checked: whether ``records`` were checked already, as part of a larger
+            document, with :func:`~callflow.documents.check_document`.
 
     Raises:
         SnapshotError: naming the path of the bad value, for anything refused;
@@ -361,10 +413,9 @@ def restore_call(
     history_path = _path(where, "history")
     if isinstance(records, str | bytes | Mapping) or not isinstance(records, Sequence):
         raise SnapshotError(history_path, records, "must be a list of event records")
-    _checked(records, history_path, limits)
-    history = [
-        read_record(data, where=f"{history_path}[{index}]") for index, data in enumerate(records)
-    ]
+    if not checked:
+        _checked(records, history_path, limits)
+    history = [_read_record(item, f"{history_path}[{i}]") for i, item in enumerate(records)]
     try:
         call = Call.replay(history, clock=clock, book=book, promises=promises)
     except SnapshotError:
@@ -410,7 +461,14 @@ def _restore_call_document(
     if not isinstance(records, list):
         raise SnapshotError(_path(where, "history"), records, "must be a list of event records")
     return restore_call(
-        header, records, clock=clock, book=book, promises=promises, limits=limits, where=where
+        header,
+        records,
+        clock=clock,
+        book=book,
+        promises=promises,
+        limits=limits,
+        where=where,
+        checked=True,
     )
 
 
@@ -602,6 +660,18 @@ def from_document(
     """
     _check_context(clock, book, promises, limits)
     _checked(data, "", limits)
+    return _from_checked(data, clock=clock, book=book, promises=promises, limits=limits)
+
+
+def _from_checked(
+    data: object,
+    *,
+    clock: Clock | None,
+    book: TicketBook | None,
+    promises: PromiseLedger | None,
+    limits: DocumentLimits,
+) -> Any:
+    """:func:`from_document` of a document checked whole already."""
     fields = _mapping(data, "", "a snapshot")
     kind = fields.get("kind")
     if kind == "call":
@@ -649,7 +719,7 @@ def loads(
         data = read_json(text, limits=limits, field="snapshot")
     except ValidationError as error:
         raise SnapshotError(error.field, error.value, error.reason) from None
-    return from_document(data, clock=clock, book=book, promises=promises, limits=limits)
+    return _from_checked(data, clock=clock, book=book, promises=promises, limits=limits)
 
 
 def _unpickle(
