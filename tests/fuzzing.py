@@ -1905,6 +1905,9 @@ def foreign_record(value: object, depth: int = 0, path: str = "result") -> str |
 EXEMPT: dict[str, str] = {
     "callflow.cli.main": "the command line: argparse exits (SystemExit) on bad arguments by"
     " design, and a run prints to stdout",
+    "callflow.store.SqliteCallStore": "its path is a file it creates: fuzzed, it would leave"
+    " files named by the drawn text in the working directory (tests/test_store.py checks its"
+    " arguments; its methods are fuzzed on SqliteCallStore(':memory:'))",
 }
 """Public names not fuzzed, with the reason. Exception classes, enums' constructors (Python's
 own value lookup), protocols (no instances) and typing aliases are left out by kind."""
@@ -2132,6 +2135,24 @@ INSTANCES: dict[type, list[Value]] = {
         )
     ],
 }
+
+
+def _sql_instances() -> None:
+    """The SQL stores, on an SQLite database of their own (``sqlite://``: in memory)."""
+    from callflow.sqlbook import SqlTicketBook
+    from callflow.sqlstore import SqlCallStore
+    from callflow.store import SqliteCallStore
+
+    INSTANCES[SqliteCallStore] = [Value("SqliteCallStore()", lambda w: SqliteCallStore())]
+    INSTANCES[SqlCallStore] = [
+        Value("SqlCallStore('sqlite://')", lambda w: SqlCallStore("sqlite://"))
+    ]
+    INSTANCES[SqlTicketBook] = [
+        Value("SqlTicketBook('sqlite://')", lambda w: SqlTicketBook("sqlite://", clock=w.clock))
+    ]
+
+
+_sql_instances()
 
 
 def _completed(w: World) -> WorkOrder:
@@ -3409,6 +3430,8 @@ def leak_case(entry: Entry, chooser: Chooser) -> Result:
         return _leak_replay(world, chooser)
     if entry.owner in (Call, Desk) and entry.kind == "constructor":
         return _leak_call(entry, world, chooser)
+    if entry.kind == "method" and entry.attr == "load" and "store" in entry.owner.__module__:
+        return _leak_store(entry, world, chooser)
     kwargs: dict[str, Any] = {}
     labels: dict[str, str] = {}
     impostor = False
@@ -3448,6 +3471,29 @@ def leak_case(entry: Entry, chooser: Chooser) -> Result:
         watched=world.watched,
         aftercare=False,
         leak_check=leaked,
+    )
+
+
+def _leak_store(entry: Entry, world: World, chooser: Chooser) -> Result:
+    """A call store loads a stored call with a book: it takes up only the caller's own ticket."""
+    from callflow.sqlstore import SqlCallStore
+
+    recipe = chooser.pick(("verified", "venting", "troubleshooting"))
+    owner = entry.owner
+    store = owner("sqlite://") if owner is SqlCallStore else owner()
+    store.save(world.call(recipe, setup="everything"), 0)
+    name = owner.__name__
+
+    def load() -> object:
+        return store.load("call-1", clock=world.clock, book=world.everything)
+
+    return attempt(
+        entry.name,
+        load,
+        repro=f"{name}().save(world.call({recipe!r})); .load('call-1', book=EverythingBook)",
+        watched=world.watched,
+        aftercare=False,
+        leak_check=foreign_record,
     )
 
 
