@@ -146,6 +146,10 @@ def book_opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     return lambda: SqlTicketBook(url, clock=clock, **options)
 
 
+_BARRIER_WAIT = 60.0
+"""Seconds a worker waits for the others at the start line: a failed one never comes."""
+
+
 def new_call(call_id: str | None = "C-1", **options: Any) -> tuple[Call, ManualClock]:
     clock = ManualClock(START)
     return Call(agent=BILL, clock=clock, call_id=call_id, **options), clock
@@ -310,12 +314,13 @@ class TestConcurrency:
                 store = open_store()
                 mine = store.load("C-1", clock=clock)
                 mine.troubleshoot(f"Step {index}")
-                barrier.wait()
+                barrier.wait(timeout=_BARRIER_WAIT)
                 store.save(mine, 4)
                 won.append(f"Step {index}")
             except ConcurrencyError as error:
                 lost.append(error)
             except BaseException as error:  # pragma: no cover  shown by the assertion
+                barrier.abort()  # the others must not wait for a worker that is gone
                 failed.append(error)
 
         threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
@@ -335,14 +340,17 @@ class TestConcurrency:
         barrier = threading.Barrier(2)
 
         def work(steps: int) -> None:
-            store = shared_opener()
-            call, _ = new_call()
-            for _ in range(steps):
-                call.answer() if call.stage is Stage.RINGING else None
-            barrier.wait()
             try:
+                store = shared_opener()
+                call, _ = new_call()
+                for _ in range(steps):
+                    call.answer() if call.stage is Stage.RINGING else None
+                barrier.wait(timeout=_BARRIER_WAIT)
                 results.append(store.save(call, 0))
             except ConcurrencyError as error:
+                results.append(error)
+            except BaseException as error:  # shown by the assertions; the other may not wait
+                barrier.abort()
                 results.append(error)
 
         threads = [threading.Thread(target=work, args=(n,)) for n in (0, 1)]
@@ -350,6 +358,7 @@ class TestConcurrency:
             thread.start()
         for thread in threads:
             thread.join()
+        assert [] == [r for r in results if not isinstance(r, int | ConcurrencyError)]
         assert 1 == sum(isinstance(result, int) for result in results)
         assert 1 == sum(isinstance(result, ConcurrencyError) for result in results)
 

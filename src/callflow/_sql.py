@@ -1,6 +1,8 @@
 """What the SQLAlchemy stores share: the engine, and creating their tables once."""
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -18,9 +20,34 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from callflow.errors import ValidationError
+from callflow.errors import StoreError, ValidationError
 
-__all__ = ["engine_of", "ensure_tables"]
+__all__ = ["engine_of", "ensure_tables", "translated"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translated(method: Callable[P, R]) -> Callable[P, R]:
+    """``method`` of a SQL store or book, its database errors raised as StoreError.
+
+    The driver's error is chained as the cause; the message is the driver's
+    first line (SQLAlchemy's own text adds the statement and its parameters).
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except SQLAlchemyError as error:
+            cause = getattr(error, "orig", None) or error
+            lines = str(cause).strip().splitlines() or [""]
+            # The store's class, not its repr: __init__ may fail before it has one.
+            store = type(args[0]).__name__ if args else "the store"
+            raise StoreError(store, f"{type(cause).__name__}: {lines[0]}") from error
+
+    return wrapper
+
 
 _LOCK_KEY = 0x63616C6C666C6F77
 """The advisory lock ("callflow" in ASCII) held while creating tables on PostgreSQL."""

@@ -21,6 +21,7 @@ __all__ = [
     "NotFoundError",
     "PhoneNumberError",
     "SnapshotError",
+    "StoreError",
     "TicketTransitionError",
     "UnknownRuleError",
     "ValidationError",
@@ -234,6 +235,25 @@ class ConcurrencyError(CallflowError, RuntimeError):
             f"call {shown(call_id)} was saved by someone else: expected version {expected},"
             f" the store has {found}"
         )
+
+
+class StoreError(CallflowError, RuntimeError):
+    """A call store or ticket book could not read or write its database; nothing was written.
+
+    The database stayed locked past the store's timeout, the file is not a
+    database, the server went away... The driver's own error is chained as
+    the cause (``raise ... from``); the message never shows a database URL,
+    which may hold a password.
+
+    Attributes:
+        store: what the store is (its class and file, never its URL).
+        reason: what the database said.
+    """
+
+    def __init__(self, store: str, reason: str) -> None:
+        self.store = store
+        self.reason = reason
+        super().__init__(f"{store} could not use its database: {reason}")
 
 
 def _state_name(state: object) -> str:

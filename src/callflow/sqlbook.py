@@ -49,7 +49,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from callflow._sql import engine_of, ensure_tables
+from callflow._sql import engine_of, ensure_tables, translated
 from callflow._storage import dump
 from callflow._ticket_documents import restore_ticket, ticket_header, ticket_record_document
 from callflow.clock import Clock
@@ -83,6 +83,7 @@ class _Tracked:
 
     __slots__ = ("mutable", "ticket", "version")
 
+    @translated
     def __init__(self, ticket: Ticket, version: int, mutable: dict[int, str]) -> None:
         self.ticket = ticket
         self.version = version  # how many records the database has
@@ -112,6 +113,7 @@ class _Tracked:
 
 
 class _StaleError(Exception):
+    @translated
     def __init__(self, number: str, expected: int) -> None:
         self.number = number
         self.expected = expected
@@ -177,6 +179,7 @@ class SqlTicketBook:
         "_tracked",
     )
 
+    @translated
     def __init__(
         self,
         url_or_engine: object,
@@ -221,6 +224,7 @@ class SqlTicketBook:
         """The SQLAlchemy engine the book uses."""
         return self._engine
 
+    @translated
     def add(self, ticket: Ticket) -> None:
         """Write ``ticket`` with its whole history; a number already kept is a ValidationError."""
         if not isinstance(ticket, Ticket):
@@ -254,6 +258,7 @@ class SqlTicketBook:
             kept.written(new, [])
             self._tracked[ticket.number] = kept
 
+    @translated
     def get(self, number: str) -> Ticket:
         """The ticket numbered ``number`` (NotFoundError), the same object while it is current."""
         if type(number) is not str:
@@ -263,6 +268,7 @@ class SqlTicketBook:
             raise NotFoundError("ticket", number)
         return found[0]
 
+    @translated
     def new_number(self) -> str:
         """A number no ticket has, from a counter the database increments for every worker."""
         counters, tickets = self._counters, self._tickets
@@ -282,16 +288,19 @@ class SqlTicketBook:
                 if conn.execute(taken).first() is None:
                     return number
 
+    @translated
     def tickets_of_caller(self, user_id: str) -> Sequence[Ticket]:
         """Every ticket of the caller with ``user_id``, oldest first."""
         check_text("user_id", user_id)
         return self._select(self._tickets.c.user_id == user_id)
 
+    @translated
     def tickets_of_unit(self, asset_tag: str) -> Sequence[Ticket]:
         """Every ticket about the unit ``asset_tag``, oldest first."""
         check_text("asset_tag", asset_tag)
         return self._select(self._tickets.c.asset_tag == asset_tag)
 
+    @translated
     def flush(self) -> int:
         """Write what changed in every ticket handed out, in one transaction; return how many rows.
 

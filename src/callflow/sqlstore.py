@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from callflow import _storage
-from callflow._sql import engine_of, ensure_tables
+from callflow._sql import engine_of, ensure_tables, translated
 from callflow.book import TicketBook
 from callflow.call import Call
 from callflow.clock import Clock
@@ -87,6 +87,7 @@ class SqlCallStore:
 
     __slots__ = ("_calls", "_engine", "_events", "_limits", "_owned")
 
+    @translated
     def __init__(
         self,
         url_or_engine: object,
@@ -121,6 +122,7 @@ class SqlCallStore:
         """The SQLAlchemy engine the store uses."""
         return self._engine
 
+    @translated
     def load(
         self,
         call_id: str,
@@ -159,6 +161,7 @@ class SqlCallStore:
             limits=self._limits,
         )
 
+    @translated
     def save(self, call: Call, expected_version: int) -> int:
         """Append the records after ``expected_version``; return the new version.
 
@@ -190,6 +193,7 @@ class SqlCallStore:
             raise ConcurrencyError(call_id, expected, self.version(call_id)) from None
         return version
 
+    @translated
     def delete(self, call_id: str, expected_version: int | None = None) -> None:
         """Forget the call and its records (NotFoundError; ConcurrencyError if it moved on)."""
         check_text("call_id", call_id)
@@ -209,6 +213,7 @@ class SqlCallStore:
                 raise NotFoundError("call", call_id) from None
             raise ConcurrencyError(call_id, expected or 0, actual) from None
 
+    @translated
     def list(self, *, after: str | None = None, limit: int = 100) -> tuple[str, ...]:
         """Up to ``limit`` (at most 1,000) call identifiers after ``after``, in order.
 
@@ -223,6 +228,7 @@ class SqlCallStore:
         with self._engine.connect() as conn:
             return tuple(conn.execute(query).scalars())
 
+    @translated
     def version(self, call_id: str) -> int | None:
         """The stored version of the call, or ``None``."""
         check_text("call_id", call_id)

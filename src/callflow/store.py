@@ -35,6 +35,7 @@ the store has version 2
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
@@ -44,7 +45,7 @@ from callflow.book import TicketBook
 from callflow.call import Call
 from callflow.clock import Clock
 from callflow.documents import DEFAULT_LIMITS, DocumentLimits
-from callflow.errors import ConcurrencyError, NotFoundError, ValidationError
+from callflow.errors import ConcurrencyError, NotFoundError, StoreError, ValidationError
 from callflow.promises import PromiseLedger
 from callflow.validators import check_text
 
@@ -185,6 +186,24 @@ _SCHEMA = (
 """The tables, created on first use; the schema's version is kept for a future change to migrate."""
 
 
+def _wal(db: sqlite3.Connection, timeout: float) -> None:
+    """Put a file database in WAL mode (loads do not wait for saves).
+
+    Switching needs the database to itself, and SQLite answers "locked" at
+    once rather than waiting its timeout when another connection is opening
+    the same new file: tried again, for at most ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 class SqliteCallStore:
     """A :class:`CallStore` in an SQLite database, through Python's own ``sqlite3``.
 
@@ -219,16 +238,27 @@ class SqliteCallStore:
         # One connection, used under a lock: ':memory:' is private to its connection.
         self._lock = threading.Lock()
         self._closed = False
-        self._db = sqlite3.connect(
-            self._path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
-        if self._path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        with self._transaction() as db:
-            for statement in _SCHEMA:
-                db.execute(statement, (SCHEMA_VERSION,) if "?" in statement else ())
-            _check_schema(db.execute("SELECT version FROM callflow_schema WHERE name = 'calls'"))
+        try:
+            self._db = sqlite3.connect(
+                self._path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise StoreError(repr(self), str(error)) from error
+        try:
+            if self._path != ":memory:":
+                _wal(self._db, timeout)
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            with self._transaction() as db:
+                for statement in _SCHEMA:
+                    db.execute(statement, (SCHEMA_VERSION,) if "?" in statement else ())
+                query = "SELECT version FROM callflow_schema WHERE name = 'calls'"
+                _check_schema(db.execute(query))
+        except sqlite3.Error as error:
+            self._db.close()
+            raise StoreError(repr(self), str(error)) from error
+        except BaseException:
+            self._db.close()
+            raise
 
     def __repr__(self) -> str:
         return f"<SqliteCallStore {self._path!r}>"
@@ -247,11 +277,17 @@ class SqliteCallStore:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for this thread alone while the block runs."""
+        """The connection, for this thread alone while the block runs.
+
+        A database error inside becomes a :class:`~callflow.errors.StoreError`.
+        """
         with self._lock:
             if self._closed:  # as Python's files: a ValueError
                 raise ValidationError("store", self._path, "is closed")
-            yield self._db
+            try:
+                yield self._db
+            except sqlite3.Error as error:
+                raise StoreError(repr(self), str(error)) from error
 
     @contextmanager
     def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:

@@ -12,6 +12,7 @@ callflow.errors.ValidationError: 'label' must be non-empty text (got '  ')
 
 import enum
 import functools
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -43,10 +44,20 @@ E = TypeVar("E", bound=enum.Enum)
 _ZERO = timedelta()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: a str may hold one, but no file, database or UTF-8 text can."""
+
+
 def check_text(field: str, value: object) -> str:
-    """Return ``value`` if it is a string with something other than spaces in it."""
+    """Return ``value`` if it is a string with something other than spaces in it.
+
+    Text that cannot be written as UTF-8 (a lone surrogate, as ``"\\ud800"`` in
+    JSON gives) is refused too: it could be kept in memory but never stored.
+    """
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(field, value, "must be non-empty text")
+    if not value.isascii() and _SURROGATE.search(value):
+        raise ValidationError(field, value, "must be text UTF-8 can write (not a lone surrogate)")
     return value
 
 
