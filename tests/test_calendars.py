@@ -266,8 +266,23 @@ class AskedDates:
 def same_instants_and_zone(
     zone: tzinfo, expected: Sequence[datetime], actual: Sequence[datetime]
 ) -> bool:
-    """Equal instants, and every actual one in ``zone`` (== on aware datetimes ignores zones)."""
-    return list(expected) == list(actual) and all(moment.tzinfo is zone for moment in actual)
+    """Equal instants, and every actual one in ``zone``.
+
+    Compared in UTC: two datetimes of one tzinfo compare by wall time, fold ignored
+    (PEP 495), so the two readings of a repeated wall time would pass as equal.
+    """
+    return [moment.astimezone(UTC) for moment in expected] == [
+        moment.astimezone(UTC) for moment in actual
+    ] and all(moment.tzinfo is zone for moment in actual)
+
+
+def by_instant(*moments: datetime) -> list[datetime]:
+    """``moments`` in the order of their instants.
+
+    Not ``sorted(moments)``: datetimes of one tzinfo compare by wall time, fold
+    ignored (PEP 495), so a skipped or repeated wall time can sort out of order.
+    """
+    return sorted(moments, key=lambda moment: moment.astimezone(UTC))
 
 
 # Zones for the oracle tests: DST (historical in Sao Paulo, whose clocks changed at local
@@ -723,7 +738,7 @@ class TestProperties:
     ) -> None:
         """A later start is never due earlier."""
         calendar = spec.build()
-        early, late = sorted((first, second))
+        early, late = by_instant(first, second)
         assert calendar.add(early, duration) <= calendar.add(late, duration)
 
     @settings(max_examples=60)
@@ -787,12 +802,103 @@ class TestAgainstTheWeekWalkingOracle:
         """Over spans of minutes to three years, the same open time; zero backwards."""
         calendar, oracle = made
         end = start + data.draw(st.timedeltas(timedelta(0), timedelta(days=3 * 366)))
-        # Wall-clock addition from a skipped time can give an earlier instant: order them.
-        early, late = sorted((start, end))
-        assert (oracle.between(start, end), timedelta(0)) == (
-            calendar.between(start, end),
+        # Wall-clock addition from a skipped or repeated time can give an earlier
+        # instant: order them as instants, not as wall times.
+        early, late = by_instant(start, end)
+        assert (oracle.between(early, late), timedelta(0)) == (
+            calendar.between(early, late),
             calendar.between(late, early),
         )
+
+    def test_a_start_in_the_spring_gap_is_the_instant_pep_495_gives_it(self) -> None:
+        """Regression (Hypothesis, ``test_between_gives_the_oracles_open_time``): 01:59 on
+        Sunday 26 March 2000 in London, a wall time skipped when the clocks went forward
+        at 01:00 GMT, and a minute later by wall-clock addition, 02:00 BST.
+
+        Pins that an aware datetime is the instant its tzinfo gives it: fold=0 reads a
+        skipped time with the offset from before the change (PEP 495), so the start is
+        01:59 GMT (02:59 BST), *after* the end (01:00 UTC) although its wall time is
+        earlier. Open 00:00-01:15 on Sundays, the 01:15 close is moved forward to 02:15
+        BST (01:15 UTC): [end, start) holds 15 minutes, [start, end) none. The property
+        test used to order the pair with ``sorted()`` (by wall time) and expected zero
+        for [end, start): the calendar and the oracle were right, the test was not.
+        fold=1 reads the start with the offset after the change, 00:59 UTC: open.
+        """
+        sunday = ((), (), (), (), (), (), ((time(0), time(1, 15)),))
+        calendar = BusinessCalendar(hours=sunday, zone=LONDON)
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        start = datetime(2000, 3, 26, 1, 59, tzinfo=LONDON)
+        end = start + timedelta(seconds=60)
+        assert (datetime(2000, 3, 26, 1, 59, tzinfo=UTC), datetime(2000, 3, 26, 1, tzinfo=UTC)) == (
+            start.astimezone(UTC),
+            end.astimezone(UTC),
+        )
+        assert sorted((start, end)) == [start, end]  # by wall time: the trap
+        assert by_instant(start, end) == [end, start]
+        assert (timedelta(0), 15 * timedelta(minutes=1)) == (
+            calendar.between(start, end),
+            calendar.between(end, start),
+        )
+        assert (oracle.between(start, end), oracle.between(end, start)) == (
+            calendar.between(start, end),
+            calendar.between(end, start),
+        )
+        period = (datetime(2000, 3, 26, tzinfo=UTC), datetime(2000, 3, 26, 1, 15, tzinfo=UTC))
+        assert same_instants_and_zone(LONDON, period, calendar.periods(end, start)[0])
+        assert "2000-03-26 02:15:00+01:00" == str(calendar.periods(end, start)[0][1])
+        assert () == calendar.periods(start, end)
+        # The start is after the period: due on the next Sunday, 00:10 BST (Sat 23:10 UTC).
+        due = calendar.add(start, timedelta(minutes=10))
+        assert same_instants_and_zone(LONDON, [datetime(2000, 4, 1, 23, 10, tzinfo=UTC)], [due])
+        assert (False, False) == (calendar.is_open(start), oracle.is_open(start))
+        skipped_later = start.replace(fold=1)  # 01:59 BST, 00:59 UTC: in the period
+        due = calendar.add(skipped_later, timedelta(minutes=10))
+        assert same_instants_and_zone(LONDON, [datetime(2000, 3, 26, 1, 9, tzinfo=UTC)], [due])
+        assert (True, True) == (calendar.is_open(skipped_later), oracle.is_open(skipped_later))
+        assert (timedelta(minutes=1), timedelta(0)) == (
+            calendar.between(skipped_later, end),
+            calendar.between(end, skipped_later),
+        )
+
+    def test_a_start_in_the_repeated_hour_is_the_instant_pep_495_gives_it(self) -> None:
+        """Regression, the autumn twin of the spring gap: 01:30 (fold=1, the second time,
+        GMT) on Sunday 29 October 2000 in London, and 20 minutes later by wall-clock
+        addition, 01:50 with fold=0 (the first time, BST).
+
+        Pins that the end, though later on the wall, is the earlier instant (00:50 UTC,
+        the start 01:30 UTC): open 00:00 BST-02:00 GMT, [end, start) holds 40 minutes
+        and [start, end) none, as the oracle says; and that periods and due times in
+        the repeated hour are compared as instants, not as wall times.
+        """
+        sunday = ((), (), (), (), (), (), ((time(0), time(2)),))
+        calendar = BusinessCalendar(hours=sunday, zone=LONDON)
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        start = datetime(2000, 10, 29, 1, 30, tzinfo=LONDON, fold=1)
+        end = start + timedelta(minutes=20)
+        assert (0, timedelta(0), H) == (end.fold, start.utcoffset(), end.utcoffset())
+        assert by_instant(start, end) == [end, start] != sorted((start, end))
+        assert (timedelta(0), timedelta(minutes=40)) == (
+            calendar.between(start, end),
+            calendar.between(end, start),
+        )
+        assert (oracle.between(start, end), oracle.between(end, start)) == (
+            calendar.between(start, end),
+            calendar.between(end, start),
+        )
+        # Three hours of real time, 00:00 BST (Sat 23:00 UTC) to 02:00 GMT (02:00 UTC):
+        # subtracted as instants (within one tzinfo, '-' too goes by wall time: 2 hours).
+        (opens, closes), *rest = calendar.periods(end, start)
+        assert (H * 3, H * 2, []) == (
+            closes.astimezone(UTC) - opens.astimezone(UTC),
+            closes - opens,
+            rest,
+        )
+        # Due 20 minutes after the end: 01:10 UTC, the second 01:10 (fold=1), not the first.
+        # (Compared in UTC: == across zones is False for a fold=1 time, whatever its instant.)
+        due = calendar.add(end, timedelta(minutes=20))
+        assert (datetime(2000, 10, 29, 1, 10, tzinfo=UTC), 1) == (due.astimezone(UTC), due.fold)
+        assert same_instants_and_zone(LONDON, [oracle.add(end, timedelta(minutes=20))], [due])
+        assert not same_instants_and_zone(LONDON, [due.replace(fold=0)], [due])
 
     @given(data=st.data(), made=any_calendars(), start=starts())
     def test_between_undoes_add(
@@ -840,7 +946,10 @@ class TestAgainstTheWeekWalkingOracle:
         start = london(2026, 3, 4, 10, 17)
         for duration in (timedelta(days=1), timedelta(days=365), timedelta(days=20 * 365)):
             due = calendar.add(start, duration)
-            assert (oracle.add(start, duration), duration) == (due, calendar.between(start, due))
+            assert (oracle.add(start, duration).astimezone(UTC), duration) == (
+                due.astimezone(UTC),
+                calendar.between(start, due),
+            )
 
     @pytest.mark.parametrize(
         ("zone", "around"),
@@ -872,7 +981,8 @@ class TestAgainstTheWeekWalkingOracle:
             assert oracle.between(start, end) == calendar.between(start, end)
         for weeks in (54, 56, 58, 60):
             duration = weekly_open(calendar) * weeks
-            assert oracle.add(start, duration) == calendar.add(start, duration)
+            due = calendar.add(start, duration)  # a due time in a repeated hour: as instants
+            assert same_instants_and_zone(calendar.zone, [oracle.add(start, duration)], [due])
 
 
 # -- holidays ---------------------------------------------------------------------------------
@@ -1396,7 +1506,8 @@ class TestRefusals:
         start = datetime(9990, 1, 1, tzinfo=UTC)
         oracle = WeekWalkingOracle(calendar, frozenset())
         due = calendar.add(start, 6 * H)
-        assert (oracle.add(start, 6 * H), 9995) == (due, due.year)
+        assert same_instants_and_zone(LONDON, [oracle.add(start, 6 * H)], [due])
+        assert 9995 == due.year
         assert timedelta(hours=9, minutes=7, seconds=40) == calendar.between(start, LATEST)
         with pytest.raises(ValidationError, match="'duration' takes the due time past 9998-12-31"):
             calendar.add(start, 12 * H)

@@ -213,6 +213,9 @@ class BusinessCalendar:
     time, except that :meth:`add` of zero returns ``start`` as it is. A local
     time skipped by a daylight-saving change is moved forward by the change
     (``dateutil.tz.resolve_imaginary``); a repeated one is taken the first time.
+    That is how the hours are read: a datetime given to a method is the instant
+    its tzinfo gives it (with ``zoneinfo``, PEP 495: ``fold`` picks the offset of
+    a skipped or repeated wall time), so order such datetimes as instants.
 
     A container asked per date is asked once about each day the calendar opens
     on, a year at a time, and the answers are kept: a later change to it may go
