@@ -1,24 +1,20 @@
 """A webhook bot: each HTTP request loads a call, fires one event, saves it, and answers.
 
-Standard library only (``http.server``); calls are kept in an SQLite file
-(``SqliteCallStore``), so the server may stop and start again, or run as
-several processes, without losing a call or an event.
+Standard library only (``http.server``); the calls are kept in an SQLite file
+(``SqliteCallStore``), so the server may stop and start again without losing one.
 
     POST /calls                   {"call_id": "C-1", "agent": {"name": ..., "organisation": ...}}
     POST /calls/<call_id>/events  {"event": "identify", "arguments": {...}, "version": 2}
     GET  /calls/<call_id>
 
-Every call answers ``{"call_id", "stage", "allowed_events", "version",
-"findings", "outcome"}``. ``arguments`` are the event method's, as JSON (a
-Caller is ``{"name": ..., "user_id": ...}``). ``version`` is optional: given,
-the event fires only if the call is still at that version, else 409; left
-out, the bot retries when another request saved first. A refused event or a
-bad argument answers 422 (``error``, ``message``, ``field``, ``rule``), an
-unknown call 404, a body that is not a JSON object 400.
+Answers: ``{"call_id", "stage", "allowed_events", "version", "findings", "outcome"}``.
+``arguments`` are the event method's, as JSON (a Caller: ``{"name", "user_id"}``).
+With ``version``, the event fires only at that version (else 409 Conflict);
+without, the bot retries if another request saved first. A refusal answers
+422 (``error``, ``message``, ``field``, ``rule``), an unknown call 404, bad JSON 400.
 
-Run: python examples/webhook_bot.py --db calls.sqlite --port 8080
-(``--tickets sqlite:///tickets.sqlite`` keeps tickets in an SqlTicketBook:
-that needs ``callflow[sql]``), then:
+Run: python examples/webhook_bot.py --db calls.sqlite --port 8080 (add
+``--tickets sqlite:///tickets.sqlite`` for an SqlTicketBook: ``callflow[sql]``), then:
 
     curl -X POST localhost:8080/calls \\
         -d '{"call_id": "C-1", "agent": {"name": "Bill", "organisation": "ACME IT"}}'
@@ -55,7 +51,6 @@ class RequestError(Exception):
     """An HTTP error answer: its status and its JSON body."""
 
     def __init__(self, status: int, **body: object) -> None:
-        super().__init__(status, body)
         self.status, self.body = status, body
 
 
@@ -83,14 +78,17 @@ class Bot:
             self.engine = create_engine(tickets)
 
     def _book(self) -> Any:
-        """A new ticket book per turn: one unit of work (None without tickets)."""
-        if self.engine is None:
-            return None
+        """A new ticket book per turn, a unit of work (None without tickets)."""
         from callflow.sqlbook import SqlTicketBook
 
-        return SqlTicketBook(self.engine, clock=self.clock)
+        return None if self.engine is None else SqlTicketBook(self.engine, clock=self.clock)
 
-    def create(self, call_id: object, agent: object) -> dict[str, Any]:
+    def close(self) -> None:
+        self.store.close()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def create(self, call_id: str | None, agent: object) -> dict[str, Any]:
         """Ring a new call (version 1); 409 if the id is taken."""
         call = Call(structure(agent, Agent, field="agent"), clock=self.clock, call_id=call_id)
         return answer(call, self.store.save(call, 0))
@@ -175,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
             field = getattr(error, "field", None)
             status, body = 422, {"error": type(error).__name__, "message": str(error)}
             body |= {"field": field, "rule": rule}
+        except Exception as error:  # a bug: answer rather than drop the connection
+            status, body = 500, {"error": type(error).__name__, "message": str(error)}
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -192,7 +192,7 @@ class BotServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()  # joins the request threads
-        self.bot.store.close()
+        self.bot.close()
 
 
 def demo() -> None:

@@ -236,7 +236,7 @@ def _at_once(url: str, bodies: list[dict[str, object]]) -> list[tuple[int, Any]]
 def test_two_requests_at_the_same_version_one_wins(db: Path, clock: ManualClock) -> None:
     with serving(db, clock) as url:
         _ring(url)
-        asks = [
+        asks: list[dict[str, object]] = [
             {"event": "request_manager", "arguments": {"reason": reason}, "version": 2}
             for reason in ("first", "second")
         ]
@@ -248,7 +248,7 @@ def test_two_requests_at_the_same_version_one_wins(db: Path, clock: ManualClock)
 def test_without_a_version_the_bot_retries(db: Path, clock: ManualClock) -> None:
     with serving(db, clock) as url:
         _ring(url)
-        asks = [
+        asks: list[dict[str, object]] = [
             {"event": "request_manager", "arguments": {"reason": reason}}
             for reason in ("first", "second")
         ]
