@@ -68,8 +68,11 @@ class TestExamples:
     @pytest.mark.parametrize(
         "script", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name
     )
-    def test_example_runs(self, script: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """Each example runs to the end and prints something."""
+    def test_example_runs(
+        self, script: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each example runs to the end and prints something (run as with no arguments)."""
+        monkeypatch.setattr(sys, "argv", [str(script)])
         runpy.run_path(str(script), run_name="__main__")
         assert capsys.readouterr().out.strip()
 
