@@ -1,6 +1,7 @@
 """What the SQLAlchemy stores share: the engine, and creating their tables once."""
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -49,6 +50,8 @@ def translated(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+_ATTEMPTS = 5
+"""How often a worker tries to create the tables while others may be creating them too."""
 _LOCK_KEY = 0x63616C6C666C6F77
 """The advisory lock ("callflow" in ASCII) held while creating tables on PostgreSQL."""
 
@@ -93,7 +96,7 @@ def ensure_tables(engine: Engine, metadata: MetaData, name: str, version: int) -
         Column("version", Integer, nullable=False),
         extend_existing=True,
     )
-    for attempt in (1, 2):
+    for attempt in range(1, _ATTEMPTS + 1):
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -109,8 +112,11 @@ def ensure_tables(engine: Engine, metadata: MetaData, name: str, version: int) -
                     stored = version
             break
         except SQLAlchemyError:
-            if attempt == 2:
+            # Another worker was creating the same tables or row: each step may lose
+            # a race once (the table, then the row); a new attempt finds them made.
+            if attempt == _ATTEMPTS:
                 raise
+            time.sleep(0.01 * attempt)
     if stored != version:
         reason = f"must be {version}, the version this callflow reads and writes"
         raise ValidationError("callflow_schema.version", stored, reason)

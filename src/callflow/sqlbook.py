@@ -261,8 +261,8 @@ class SqlTicketBook:
     @translated
     def get(self, number: str) -> Ticket:
         """The ticket numbered ``number`` (NotFoundError), the same object while it is current."""
-        if type(number) is not str:
-            raise NotFoundError("ticket", number)
+        if type(number) is not str or not _writable(number):
+            raise NotFoundError("ticket", number)  # no such number can have been stored
         found = self._select(self._tickets.c.number == number)
         if not found:
             raise NotFoundError("ticket", number)
@@ -436,3 +436,12 @@ class SqlTicketBook:
             return read_json(text, limits=self._limits, field=field)
         except ValidationError as error:
             raise SnapshotError(error.field, error.value, error.reason) from None
+
+
+def _writable(text: str) -> bool:
+    """Whether ``text`` can be sent to a database (UTF-8 cannot write a lone surrogate)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
