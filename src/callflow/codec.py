@@ -104,10 +104,15 @@ def _read_datetime(value: object, _: type) -> datetime:
         raise ValidationError("datetime", value, _DATETIME)
     if not key:
         return moment
-    local = moment.astimezone(iana_zone("datetime", key))
-    if local.utcoffset() != moment.utcoffset():
-        raise ValidationError("datetime", value, f"has an offset that {key} does not have then")
-    return local
+    zone = iana_zone("datetime", key)
+    # The same wall time in the zone, with the fold whose offset was written: a time
+    # in the repeated hour (fold=1), even one in a skipped hour (PEP 495 gives it the
+    # offset before the change), reads back as the very datetime that was written.
+    for fold in (0, 1):
+        local = moment.replace(tzinfo=zone, fold=fold)
+        if local.utcoffset() == moment.utcoffset():
+            return local
+    raise ValidationError("datetime", value, f"has an offset that {key} does not have then")
 
 
 _DURATION = re.compile(
