@@ -120,6 +120,21 @@ class TestRoundTrip:
         assert facts(call) == facts(again)
         assert (True, call.check_in_due) == (again.on_hold, again.check_in_due)
 
+    def test_a_call_mid_screening_goes_on(self) -> None:
+        """Screened, the person asked for not yet known to be free: restored, it goes on."""
+        clock = ManualClock(START)
+        call = Call(BILL, clock=clock, call_id="C-2")
+        call.answer()
+        clock.advance(seconds=4)
+        call.screen("Maria Rossi")
+        again = snap.loads(snap.dumps(call), clock=clock)
+        assert (call.screening, call.allowed_events()) == (again.screening, again.allowed_events())
+        clock.advance(seconds=30)
+        for each in (call, again):
+            each.screen("Maria Rossi", available=False)
+        assert facts(call) == facts(again)
+        assert again.screening is not None
+
     def test_the_clock_given_is_the_one_the_call_goes_on_with(self) -> None:
         call, clock = held_call()
         later = ManualClock(clock() + timedelta(minutes=2))
