@@ -114,7 +114,7 @@ def fire(
         PROCEDURE.move(call, dest)
     index = len(history)
     # The payload dict was built by the event method and nobody else holds
-    # it: wrapping it read-only (instead of copying it) keeps the record immutable.
+    # it: the record turns it into the event's typed, frozen payload.
     history.append(EventRecord._checked(event, stage, dest, at, payload, observed))
     for rule, message in departures:
         call._findings.append(Finding(rule, message, index, event, stage))
