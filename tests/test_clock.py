@@ -136,6 +136,26 @@ class TestCheckAware:
 class TestShift:
     """shift moves an aware time by any timedelta, refusing to leave the range."""
 
+    @pytest.mark.parametrize(
+        ("moment", "local"),
+        [
+            # The day the clocks go forward: 24 hours after noon is 13:00.
+            (datetime(2026, 3, 28, 12, 0, tzinfo=ZoneInfo("Europe/London")), (2026, 3, 29, 13)),
+            # The day they go back: 24 hours after noon is 11:00.
+            (datetime(2026, 10, 24, 12, 0, tzinfo=ZoneInfo("Europe/London")), (2026, 10, 25, 11)),
+        ],
+    )
+    def test_a_duration_is_elapsed_time_across_a_clock_change(
+        self, moment: datetime, local: tuple[int, int, int, int]
+    ) -> None:
+        """A promise due in 24 hours is due 24 real hours on, in the moment's own zone."""
+        moved = shift("due", moment, timedelta(hours=24))
+        assert timedelta(hours=24) == moved.astimezone(UTC) - moment.astimezone(UTC)
+        assert (local, moment.tzinfo) == (
+            (moved.year, moved.month, moved.day, moved.hour),
+            moved.tzinfo,
+        )
+
     def test_a_move_inside_the_range(self) -> None:
         """An hour and a half later, in the zone the time was in."""
         moment = START.astimezone(PLUS_5)

@@ -97,7 +97,10 @@ def shift(field: str, moment: datetime, delta: timedelta) -> datetime:
     if not isinstance(delta, timedelta):
         raise ValidationError(field, delta, "must be a timedelta")
     try:
-        moved = moment + delta
+        # Elapsed time, not wall time: 24 hours after noon before a clock change
+        # is 11:00 or 13:00 local, 24 real hours on (aware + timedelta would keep
+        # the wall time and be an hour off).
+        moved = (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
     except OverflowError:
         moved = None
     if moved is None or not EARLIEST <= moved <= LATEST:
