@@ -6,6 +6,7 @@ schema of its own, dropped afterwards. Without the URL they are skipped,
 unless ``CALLFLOW_REQUIRE_POSTGRES=1`` (as ``.ci/run`` sets), which makes them fail.
 """
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -23,6 +24,7 @@ from callflow import (
     Caller,
     Escalation,
     ManualClock,
+    MemoryTicketBook,
     NotFoundError,
     Stage,
     Target,
@@ -32,8 +34,8 @@ from callflow import (
     open_ticket,
 )
 from callflow._ticket_documents import ticket_record_document
-from callflow.errors import ConcurrencyError, SnapshotError
-from callflow.promises import PromiseKind
+from callflow.errors import ConcurrencyError, SnapshotError, StoreError
+from callflow.promises import PromiseKind, PromiseLedger
 from callflow.store import CallStore, MemoryCallStore, SqliteCallStore
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
@@ -393,6 +395,13 @@ class TestDeleteAndList:
             after = page[-1]
         assert [tuple(ids[0:3]), tuple(ids[3:6]), tuple(ids[6:])] == pages
 
+    def test_list_gives_100_at_most_unless_told(self, store: Any) -> None:
+        """The default page is the first 100 identifiers."""
+        ids = [f"C-{n:03d}" for n in range(101)]
+        for call_id in ids:
+            store.save(new_call(call_id)[0], 0)
+        assert (tuple(ids[:100]), tuple(ids)) == (store.list(), store.list(limit=101))
+
     @pytest.mark.parametrize("limit", [0, -1, 1001, 2.5, True, "10"])
     def test_list_refuses_a_limit_out_of_bounds(self, store: Any, limit: object) -> None:
         with pytest.raises(ValidationError) as caught:
@@ -405,6 +414,23 @@ class TestRefusals:
         with pytest.raises(NotFoundError) as caught:
             store.load("C-404")
         assert ("call", "C-404") == (caught.value.kind, caught.value.key)
+
+    @pytest.mark.parametrize("method", ["load", "delete", "version"])
+    @pytest.mark.parametrize("call_id", ["", 5, None])
+    def test_a_call_id_must_be_text(self, store: Any, method: str, call_id: object) -> None:
+        """Loading, deleting or asking the version of a call: refused, naming ``call_id``."""
+        with pytest.raises(ValidationError) as caught:
+            getattr(store, method)(call_id)
+        assert ("call_id", call_id) == (caught.value.field, caught.value.value)
+
+    def test_a_loaded_call_takes_up_its_ticket_in_the_book_given(self, store: Any) -> None:
+        """The ticket the call opened is the book's own again, not a call without its ticket."""
+        book = MemoryTicketBook()
+        call, clock = listened(book=book)
+        ticket = call.ticket
+        assert ticket is not None
+        store.save(call, 0)
+        assert ticket is store.load("C-1", clock=clock, book=book).ticket
 
     def test_a_call_without_an_id(self, store: Any) -> None:
         call, _ = new_call(call_id=None)
@@ -455,6 +481,138 @@ class TestRefusals:
             store.load("C-1")
         assert "calls['C-1'].history" == caught.value.field
 
+    def test_an_unknown_call_cannot_be_deleted(self, store: Any) -> None:
+        """NotFoundError naming the call, as for a load."""
+        with pytest.raises(NotFoundError) as caught:
+            store.delete("C-404")
+        assert ("call", "C-404") == (caught.value.kind, caught.value.key)
+
+    def test_deleting_at_a_stale_version_names_the_call(self, store: Any) -> None:
+        """The ConcurrencyError says which call moved on, and the call is kept."""
+        call, _ = listened()
+        store.save(call, 0)
+        with pytest.raises(ConcurrencyError) as caught:
+            store.delete("C-1", expected_version=2)
+        assert ("C-1", 2, 4) == (caught.value.call_id, caught.value.expected, caught.value.actual)
+        assert 4 == store.version("C-1")
+
+    @pytest.mark.parametrize("after", [5, "", b"C-1"])
+    def test_list_refuses_an_after_that_is_not_text(self, store: Any, after: object) -> None:
+        """``after`` is a call identifier: refused, naming ``after``."""
+        with pytest.raises(ValidationError) as caught:
+            store.list(after=after)
+        assert ("after", after) == (caught.value.field, caught.value.value)
+
+    def test_list_starts_after_the_identifier_given(self, store: Any) -> None:
+        """The call named by ``after`` is not in the page, the ones after it are."""
+        for call_id in ("C-1", "C-2", "C-3"):
+            store.save(new_call(call_id)[0], 0)
+        assert (("C-2", "C-3"), ("C-3",), ()) == (
+            store.list(after="C-1"),
+            store.list(after="C-2"),
+            store.list(after="C-3"),
+        )
+
+    def test_a_loaded_call_goes_on_with_the_ledger_given(self, store: Any) -> None:
+        """The promises ledger passed to load is the loaded call's."""
+        ledger = PromiseLedger()
+        call, _ = listened(promises=ledger)
+        store.save(call, 0)
+        assert ledger is store.load("C-1", promises=ledger).promises
+
+    @pytest.mark.parametrize("opener_kind", ["memory", "sqlite"])
+    def test_limits_must_be_document_limits(self, opener_kind: str) -> None:
+        """Anything else is refused, naming ``limits``."""
+        make = MemoryCallStore if opener_kind == "memory" else SqliteCallStore
+        with pytest.raises(ValidationError) as caught:
+            make(limits={"max_bytes": 10})
+        assert ("limits", {"max_bytes": 10}, "must be a DocumentLimits") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_sqlite_refuses_a_path_that_is_not_one(self) -> None:
+        """A path is text or path-like: anything else is refused, naming ``path``."""
+        with pytest.raises(ValidationError) as caught:
+            SqliteCallStore(5)  # type: ignore[arg-type]
+        assert ("path", 5, "must be a file path or ':memory:'") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("timeout", [-0.5, 600.5, "5", None, True])
+    def test_sqlite_refuses_a_timeout_out_of_range(self, timeout: object) -> None:
+        """A number of seconds from 0 to 600, neither text nor a flag."""
+        with pytest.raises(ValidationError) as caught:
+            SqliteCallStore(timeout=timeout)  # type: ignore[arg-type]
+        assert ("timeout", timeout, "must be a number of seconds, 0 to 600") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("timeout", [0, 0.25, 600])
+    def test_sqlite_takes_a_timeout_from_0_to_600(self, timeout: float) -> None:
+        """Both ends included: the store opens and works."""
+        with SqliteCallStore(timeout=timeout) as store:
+            assert 1 == store.save(new_call()[0], 0)
+
+    def test_sqlite_keeps_a_memory_database_in_memory(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The default store writes no file anywhere."""
+        monkeypatch.chdir(tmp_path)
+        with SqliteCallStore() as store:
+            store.save(listened()[0], 0)
+            assert 4 == store.version("C-1")
+        assert [] == list(tmp_path.iterdir())
+
+    def test_sqlite_puts_a_file_database_in_wal_mode(self, tmp_path: Path) -> None:
+        """So that loads do not wait for saves: the file says so to any other connection."""
+        path = tmp_path / "calls.db"
+        SqliteCallStore(path).close()
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            assert ("wal",) == db.execute("PRAGMA journal_mode").fetchone()
+
+    def test_sqlite_refuses_to_work_once_closed(self, tmp_path: Path) -> None:
+        """Like a closed file: a ValidationError naming the store, not a database error."""
+        store = SqliteCallStore(tmp_path / "calls.db")
+        store.close()
+        with pytest.raises(ValidationError) as caught:
+            store.version("C-1")
+        assert ("store", "is closed") == (caught.value.field, caught.value.reason)
+
+    def test_sqlite_names_itself_when_it_cannot_open_its_file(self, tmp_path: Path) -> None:
+        """A StoreError naming the store and saying what the database said."""
+        path = tmp_path / "no such folder" / "calls.db"
+        with pytest.raises(StoreError) as caught:
+            SqliteCallStore(path)
+        assert f"<SqliteCallStore {str(path)!r}>" == caught.value.store
+        assert "unable to open database file" == caught.value.reason
+
+    def test_sqlite_names_itself_when_its_file_is_not_a_database(self, tmp_path: Path) -> None:
+        """Opened, but unreadable: a StoreError naming the store and saying what SQLite said."""
+        path = tmp_path / "calls.db"
+        path.write_bytes(b"not a database, " * 64)
+        with pytest.raises(StoreError) as caught:
+            SqliteCallStore(path)
+        assert f"<SqliteCallStore {str(path)!r}>" == caught.value.store
+        assert "file is not a database" == caught.value.reason
+
+    def test_sqlite_refuses_rows_left_without_a_header(self) -> None:
+        """A save that finds records of the call already there writes nothing."""
+        store = SqliteCallStore()
+        store._db.execute(
+            "INSERT INTO callflow_events (call_id, seq, record) VALUES ('C-1', 2, '{}')"
+        )
+        call, _ = listened()
+        with pytest.raises(ConcurrencyError) as caught:
+            store.save(call, 0)
+        assert ("C-1", 0) == (caught.value.call_id, caught.value.expected)
+        assert (None, ()) == (store.version("C-1"), store.list())
+
     def test_a_newer_schema_is_refused(self, tmp_path: Path) -> None:
         path = tmp_path / "calls.db"
         SqliteCallStore(path).close()
@@ -462,7 +620,8 @@ class TestRefusals:
             db.execute("UPDATE callflow_schema SET version = 99")
         with pytest.raises(ValidationError) as caught:
             SqliteCallStore(path)
-        assert "callflow_schema.version" == caught.value.field
+        assert ("callflow_schema.version", 99) == (caught.value.field, caught.value.value)
+        assert caught.value.reason.endswith(", the version this callflow reads and writes")
 
     def test_a_url_that_is_not_one(self) -> None:
         with pytest.raises(ValidationError) as caught:
