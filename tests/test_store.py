@@ -7,6 +7,7 @@ unless ``CALLFLOW_REQUIRE_POSTGRES=1`` (as ``.ci/run`` sets), which makes them f
 """
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
@@ -34,6 +35,7 @@ from callflow import (
     open_ticket,
 )
 from callflow._ticket_documents import ticket_record_document
+from callflow.documents import DocumentLimits, read_json
 from callflow.errors import ConcurrencyError, SnapshotError, StoreError
 from callflow.promises import PromiseKind, PromiseLedger
 from callflow.store import CallStore, MemoryCallStore, SqliteCallStore
@@ -197,6 +199,34 @@ def corrupt(store: Any, seq: int, text: str) -> None:
         )
         with store.engine.begin() as conn:
             conn.execute(change.values(record=text))
+
+
+def stored_texts(store: Any) -> list[str]:
+    """Every JSON text an SQL store keeps: headers and records."""
+    if isinstance(store, SqliteCallStore):
+        found = store._db.execute(
+            "SELECT header FROM callflow_calls UNION ALL SELECT record FROM callflow_events"
+        ).fetchall()
+        return [text for (text,) in found]
+    with store.engine.connect() as conn:
+        headers = conn.execute(sqlalchemy.select(store._calls.c.header)).scalars().all()
+        records = conn.execute(sqlalchemy.select(store._events.c.record)).scalars().all()
+    return [*headers, *records]
+
+
+def corrupt_header(store: Any, text: str) -> None:
+    """Overwrite the stored header of call C-1 with ``text``."""
+    if isinstance(store, MemoryCallStore):
+        _, records = store._calls["C-1"]
+        store._calls["C-1"] = (text, records)
+    elif isinstance(store, SqliteCallStore):
+        store._db.execute("UPDATE callflow_calls SET header = ? WHERE call_id = 'C-1'", (text,))
+    else:
+        calls = store._calls
+        with store.engine.begin() as conn:
+            conn.execute(
+                sqlalchemy.update(calls).where(calls.c.call_id == "C-1").values(header=text)
+            )
 
 
 class TestRoundTrip:
@@ -444,7 +474,8 @@ class TestRefusals:
         call, _ = listened()
         with pytest.raises(ValidationError) as caught:
             store.save(call, version)
-        assert "expected_version" == caught.value.field
+        assert ("expected_version", version) == (caught.value.field, caught.value.value)
+        assert "must be the version the call was loaded at, 0 to 4" == caught.value.reason
 
     @pytest.mark.parametrize("call_id", ["", 7, None])
     def test_a_call_id_that_is_not_text(self, store: Any, call_id: object) -> None:
@@ -600,6 +631,123 @@ class TestRefusals:
             SqliteCallStore(path)
         assert f"<SqliteCallStore {str(path)!r}>" == caught.value.store
         assert "file is not a database" == caught.value.reason
+
+    def test_only_a_call_can_be_saved(self, store: Any) -> None:
+        """Anything else is refused, naming ``call``; a call without an id, naming its id."""
+        with pytest.raises(ValidationError) as caught:
+            store.save("C-1", 0)
+        assert ("call", "C-1", "must be a Call") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+        with pytest.raises(ValidationError) as caught:
+            store.save(new_call(call_id=None)[0], 0)
+        assert ("call.call_id", None, "must be set for the call to be stored") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("version", [0, -1, "1", 1.0, True])
+    def test_delete_refuses_a_version_no_call_has(self, store: Any, version: object) -> None:
+        """A version is a whole number from 1 (or None): refused, naming ``expected_version``."""
+        store.save(new_call()[0], 0)
+        with pytest.raises(ValidationError) as caught:
+            store.delete("C-1", expected_version=version)
+        reason = "must be the version the call was loaded at (1 or more), or None"
+        assert ("expected_version", version, reason) == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+        assert 1 == store.version("C-1")
+
+    def test_delete_at_version_1(self, store: Any) -> None:
+        """The first version a saved call has is 1: deleting at it works."""
+        store.save(new_call()[0], 0)
+        store.delete("C-1", expected_version=1)
+        assert store.version("C-1") is None
+
+    @pytest.mark.parametrize("limit", [1, 1000])
+    def test_list_takes_a_limit_from_1_to_1000(self, store: Any, limit: int) -> None:
+        """Both ends included."""
+        store.save(new_call()[0], 0)
+        assert ("C-1",) == store.list(limit=limit)
+
+    def test_a_store_reads_back_no_more_than_its_limits(self) -> None:
+        """A record longer than the store's limits allow is refused when loaded."""
+        store = MemoryCallStore(limits=DocumentLimits(max_chars=200))
+        store.save(listened()[0], 0)
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert caught.value.field.startswith("calls['C-1'].")
+        assert "at most 200 characters" in caught.value.reason
+
+    def test_stored_text_is_compact_json_with_sorted_keys(self, sql_opener: Opener) -> None:
+        """The same value always gives the same text: no spaces, keys in order."""
+        store = sql_opener()
+        store.save(listened()[0], 0)
+        for text in stored_texts(store):
+            assert json.dumps(json.loads(text), separators=(",", ":"), sort_keys=True) == text
+
+    @pytest.mark.parametrize("version", [0, -2, "four"])
+    def test_sqlite_refuses_a_stored_version_below_1(self, version: object) -> None:
+        """What the table says the version is must be a whole number from 1."""
+        store = SqliteCallStore()
+        store.save(listened()[0], 0)
+        store._db.execute("UPDATE callflow_calls SET version = ?", (version,))
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert ("calls['C-1'].version", version, "must be 1 or more") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_sqlite_refuses_a_stored_version_past_the_last_row(self) -> None:
+        """Rows 0 to 3 and a version of 5: one row is missing at the end."""
+        store = SqliteCallStore()
+        store.save(listened()[0], 0)
+        store._db.execute("UPDATE callflow_calls SET version = 5")
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert ("calls['C-1'].history", [0, 1, 2, 3], "must be numbered 0 to 4, one row each") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize(
+        ("column", "field"), [("header", ".header"), ("record", ".history[0]")]
+    )
+    def test_sqlite_refuses_stored_values_that_are_not_text(self, column: str, field: str) -> None:
+        """Bytes where JSON text should be: refused, naming the call and where it is."""
+        store = SqliteCallStore()
+        store.save(listened()[0], 0)
+        table = "callflow_calls" if column == "header" else "callflow_events"
+        store._db.execute(f"UPDATE {table} SET {column} = X'35' WHERE {column} = {column}")
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert (f"calls['C-1']{field}", b"5", "must be JSON text") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_a_header_that_is_not_json_is_named(self, store: Any) -> None:
+        """The header is read first: its error names it, with what the JSON reader said."""
+        store.save(listened()[0], 0)
+        corrupt_header(store, "{not json")
+        with pytest.raises(ValidationError) as direct:
+            read_json("{not json", field="calls['C-1'].header")
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert (direct.value.field, direct.value.value, direct.value.reason) == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
 
     def test_sqlite_refuses_rows_left_without_a_header(self) -> None:
         """A save that finds records of the call already there writes nothing."""
