@@ -34,10 +34,12 @@ from callflow import (
     WorkOrder,
     open_ticket,
 )
+from callflow._storage import dump
 from callflow._ticket_documents import ticket_record_document
 from callflow.documents import DocumentLimits, read_json
 from callflow.errors import ConcurrencyError, SnapshotError, StoreError
 from callflow.promises import PromiseKind, PromiseLedger
+from callflow.snapshot import call_header, record_document
 from callflow.store import CallStore, MemoryCallStore, SqliteCallStore
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
@@ -436,7 +438,11 @@ class TestDeleteAndList:
     def test_list_refuses_a_limit_out_of_bounds(self, store: Any, limit: object) -> None:
         with pytest.raises(ValidationError) as caught:
             store.list(limit=limit)
-        assert "limit" == caught.value.field
+        assert ("limit", limit, "must be a whole number from 1 to 1,000") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
 
 
 class TestRefusals:
@@ -683,6 +689,28 @@ class TestRefusals:
             store.load("C-1")
         assert caught.value.field.startswith("calls['C-1'].")
         assert "at most 200 characters" in caught.value.reason
+
+    def test_a_store_s_limits_hold_for_the_whole_history_together(self) -> None:
+        """Rows that each fit are refused when, together, they hold more values than allowed."""
+        call, _ = listened()
+        texts = [dump(call_header(call)), *(dump(record_document(r)) for r in call.history)]
+
+        def fits(text: str, max_items: int) -> bool:
+            try:
+                read_json(text, limits=DocumentLimits(max_items=max_items))
+            except ValidationError:
+                return False
+            return True
+
+        max_items = next(n for n in range(1, 10_000) if all(fits(text, n) for text in texts))
+        store = MemoryCallStore(limits=DocumentLimits(max_items=max_items))
+        store.save(call, 0)
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert ("calls['C-1'].history", f"must hold at most {max_items:,} values") == (
+            caught.value.field,
+            caught.value.reason,
+        )
 
     def test_stored_text_is_compact_json_with_sorted_keys(self, sql_opener: Opener) -> None:
         """The same value always gives the same text: no spaces, keys in order."""
