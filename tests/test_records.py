@@ -202,7 +202,7 @@ class TestEventPayloads:
         with pytest.raises(TypeError):
             payload_class("answer")(2)  # type: ignore[misc]
         with pytest.raises(TypeError):
-            payload_class("identify")(None, True)  # type: ignore[misc]
+            payload_class("propose")("Replace the roller")  # type: ignore[misc]
 
     def test_a_payload_cannot_be_changed(self) -> None:
         """A record's payload is frozen: no argument can be set again."""
