@@ -323,8 +323,26 @@ class TestErrors:
         with pytest.raises(CallEndedError) as caught:
             call.answer()
         assert ((), Stage.ABANDONED) == (caught.value.allowed, caught.value.stage)
+        assert "answer" == caught.value.event
         assert history == call.history
         assert () == call.allowed_events()
+
+    def test_a_guard_refusal_names_the_event_the_stage_and_the_requirement(self) -> None:
+        """Strict mode: the first guard the caller does not meet is the reason, with its rule."""
+        call, _ = new_call()
+        call.answer()
+        call.identify(ANA, verified=False)
+        with pytest.raises(InvalidTransitionError) as caught:
+            call.listen("The printer jams")
+        assert ("listen", Stage.GREETING, "CF205") == (
+            caught.value.event,
+            caught.value.stage,
+            caught.value.rule,
+        )
+        assert str(caught.value).startswith(
+            "event 'listen' refused in stage GREETING: "
+            "it requires an identified and verified caller (CF205); allowed now: identify, "
+        )
 
 
 class TestClock:

@@ -302,6 +302,22 @@ class TestCheckDocument:
                 error
             )
 
+    @pytest.mark.parametrize(
+        ("data", "values"),
+        [
+            ((1, 2), 3),
+            (MappingProxyType({"a": (1, 2)}), 4),
+            ([1, OrderedDict(b=None)], 4),
+        ],
+    )
+    def test_tuples_and_other_mappings_count_like_lists_and_dicts(
+        self, data: object, values: int
+    ) -> None:
+        """Containers JSON text never gives are walked the same: ``values`` pass, no more."""
+        assert data is check_document(data, limits=DocumentLimits(max_items=values))
+        error = refusal(check_document, data, limits=DocumentLimits(max_items=values - 1))
+        assert f"must hold at most {values - 1:,} values" == error.reason
+
     def test_the_size_limit_is_told_with_thousands_separated(self) -> None:
         """A limit of 1,000 values is written as a person reads it; the whole document is named."""
         data = {"lines": list(range(1000))}
@@ -360,6 +376,13 @@ class TestCheckDocument:
         error = refusal(check_document, {"call": [1, value]}, field="snapshot")
         reason = "must be JSON: text, a number, true, false or null"
         assert message("snapshot.call[1]", reason, value) == str(error)
+
+    @pytest.mark.parametrize("value", [math.nan, -math.inf, Decimal("1.5"), {1, 2}, Text("x")])
+    def test_a_document_that_is_one_value_json_does_not_have(self, value: object) -> None:
+        """Not inside a container either: the document itself is refused, named by the field."""
+        error = refusal(check_document, value, field="snapshot")
+        reason = "must be JSON: text, a number, true, false or null"
+        assert message("snapshot", reason, value) == str(error)
 
     def test_large_finite_floats_are_json(self) -> None:
         """The largest float is finite, so JSON (only infinities and NaN are refused)."""

@@ -96,6 +96,16 @@ class TestEventRecord:
             built.payload,
         )
 
+    def test_a_read_only_mapping_that_does_not_fit_is_kept_itself(self) -> None:
+        """Already read-only and not the event's (an unknown key): the very mapping given."""
+        given = MappingProxyType({"rings": 2, "loud": True})
+        assert given is record(payload=given).payload
+
+    def test_arguments_to_an_event_that_takes_none_are_kept_as_given(self) -> None:
+        """``abandon`` takes nothing: a payload with a key is kept, for the replay to refuse."""
+        built = EventRecord("abandon", Stage.RINGING, Stage.ABANDONED, AT, {"why": "bored"})
+        assert (MappingProxyType, {"why": "bored"}) == (type(built.payload), built.payload)
+
     def test_nothing_observed_is_the_one_shared_empty_mapping(self) -> None:
         """No observations, empty ones or empty read-only ones: all are NOTHING itself."""
         assert NOTHING is record().observed
@@ -162,6 +172,62 @@ class TestEventRecord:
         assert record() != record(payload={"rings": 3})
         assert record() != record(observed={"line": ()})
         assert record() != record(at=AT + timedelta(seconds=1))
+
+
+class TestEventPayloads:
+    """An event's payload class: found by the event's name, read like a mapping of its arguments."""
+
+    @pytest.mark.parametrize("event", ["dance", "Answer", ["answer"], None])
+    def test_only_an_event_of_the_procedure_has_a_payload_class(self, event: object) -> None:
+        """Another name, or not text at all (even unhashable): refused, naming ``event``."""
+        with pytest.raises(ValidationError) as caught:
+            payload_class(event)  # type: ignore[arg-type]
+        error = caught.value
+        assert ("event", event) == (error.field, error.value)
+        assert error.reason.startswith("must be an event of the procedure: ('ring', 'answer',")
+        assert "'abandon')" in error.reason
+
+    def test_a_payload_class_says_what_it_is(self) -> None:
+        """Named after its event, in ``callflow.events``, with its event's name and a docstring."""
+        answer = payload_class("answer")
+        assert "<class 'callflow.events.Answer'>" == repr(answer)
+        assert ("answer", "The payload of the 'answer' event.") == (answer.event, answer.__doc__)
+        assert ("hang_up", "HangUp") == (
+            payload_class("hang_up").event,
+            payload_class("hang_up").__name__,
+        )
+
+    def test_arguments_are_given_by_name_only(self) -> None:
+        """As to the event methods' keyword arguments: no positional ones."""
+        with pytest.raises(TypeError):
+            payload_class("answer")(2)  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            payload_class("propose")("Replace the roller")  # type: ignore[misc]
+
+    def test_a_payload_cannot_be_changed(self) -> None:
+        """A record's payload is frozen: no argument can be set again."""
+        payload = payload_class("answer")(rings=2)
+        with pytest.raises(AttributeError):
+            payload.rings = 3  # type: ignore[attr-defined]
+        assert {"rings": 2} == payload
+
+    def test_a_name_that_is_not_an_argument_is_a_key_error(self) -> None:
+        """Like a dict: ``payload[key]`` for a key the event does not take raises KeyError(key)."""
+        payload = payload_class("answer")(rings=2)
+        with pytest.raises(KeyError) as caught:
+            payload["loud"]
+        assert ("loud",) == caught.value.args
+
+    def test_the_repr_shows_each_argument(self) -> None:
+        """The class's name and every argument in order, each as its repr."""
+        payload = payload_class("goodbye")(resolution_confirmed=True, anything_else_asked=False)
+        assert "Goodbye(resolution_confirmed=True, anything_else_asked=False)" == repr(payload)
+        assert "Abandon()" == repr(payload_class("abandon")())
+
+    def test_a_payload_equals_no_value_that_is_not_a_mapping(self) -> None:
+        """Not None, even the payload of an event that takes nothing."""
+        assert payload_class("abandon")() != None  # noqa: E711
+        assert payload_class("answer")(rings=None) != None  # noqa: E711
 
 
 def names() -> st.SearchStrategy[str]:

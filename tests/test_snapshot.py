@@ -80,7 +80,11 @@ def twin_runs(steps: list[Step], cut: int, mode: str) -> tuple[Call, Call]:
 class TestRoundTrip:
     """dumps then loads gives the same call, which goes on as if it had never stopped."""
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
     @given(steps=legal_paths(max_size=25), data=st.data())
     def test_a_strict_call_cut_anywhere_goes_on_the_same(
         self, steps: list[Step], data: Any
@@ -90,7 +94,11 @@ class TestRoundTrip:
         assert facts(whole) == facts(part)
         assert snap.dumps(whole) == snap.dumps(part)
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
     @given(steps=event_sequences(max_size=25), data=st.data())
     def test_an_audit_call_cut_anywhere_goes_on_the_same(
         self, steps: list[Step], data: Any

@@ -6,6 +6,8 @@ schema of its own, dropped afterwards. Without the URL they are skipped,
 unless ``CALLFLOW_REQUIRE_POSTGRES=1`` (as ``.ci/run`` sets), which makes them fail.
 """
 
+import contextlib
+import json
 import os
 import sqlite3
 import threading
@@ -23,6 +25,7 @@ from callflow import (
     Caller,
     Escalation,
     ManualClock,
+    MemoryTicketBook,
     NotFoundError,
     Stage,
     Target,
@@ -31,9 +34,12 @@ from callflow import (
     WorkOrder,
     open_ticket,
 )
+from callflow._storage import dump
 from callflow._ticket_documents import ticket_record_document
-from callflow.errors import ConcurrencyError, SnapshotError
-from callflow.promises import PromiseKind
+from callflow.documents import DocumentLimits, read_json
+from callflow.errors import ConcurrencyError, SnapshotError, StoreError
+from callflow.promises import PromiseKind, PromiseLedger
+from callflow.snapshot import call_header, record_document
 from callflow.store import CallStore, MemoryCallStore, SqliteCallStore
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
@@ -195,6 +201,34 @@ def corrupt(store: Any, seq: int, text: str) -> None:
         )
         with store.engine.begin() as conn:
             conn.execute(change.values(record=text))
+
+
+def stored_texts(store: Any) -> list[str]:
+    """Every JSON text an SQL store keeps: headers and records."""
+    if isinstance(store, SqliteCallStore):
+        found = store._db.execute(
+            "SELECT header FROM callflow_calls UNION ALL SELECT record FROM callflow_events"
+        ).fetchall()
+        return [text for (text,) in found]
+    with store.engine.connect() as conn:
+        headers = conn.execute(sqlalchemy.select(store._calls.c.header)).scalars().all()
+        records = conn.execute(sqlalchemy.select(store._events.c.record)).scalars().all()
+    return [*headers, *records]
+
+
+def corrupt_header(store: Any, text: str) -> None:
+    """Overwrite the stored header of call C-1 with ``text``."""
+    if isinstance(store, MemoryCallStore):
+        _, records = store._calls["C-1"]
+        store._calls["C-1"] = (text, records)
+    elif isinstance(store, SqliteCallStore):
+        store._db.execute("UPDATE callflow_calls SET header = ? WHERE call_id = 'C-1'", (text,))
+    else:
+        calls = store._calls
+        with store.engine.begin() as conn:
+            conn.execute(
+                sqlalchemy.update(calls).where(calls.c.call_id == "C-1").values(header=text)
+            )
 
 
 class TestRoundTrip:
@@ -393,11 +427,22 @@ class TestDeleteAndList:
             after = page[-1]
         assert [tuple(ids[0:3]), tuple(ids[3:6]), tuple(ids[6:])] == pages
 
+    def test_list_gives_100_at_most_unless_told(self, store: Any) -> None:
+        """The default page is the first 100 identifiers."""
+        ids = [f"C-{n:03d}" for n in range(101)]
+        for call_id in ids:
+            store.save(new_call(call_id)[0], 0)
+        assert (tuple(ids[:100]), tuple(ids)) == (store.list(), store.list(limit=101))
+
     @pytest.mark.parametrize("limit", [0, -1, 1001, 2.5, True, "10"])
     def test_list_refuses_a_limit_out_of_bounds(self, store: Any, limit: object) -> None:
         with pytest.raises(ValidationError) as caught:
             store.list(limit=limit)
-        assert "limit" == caught.value.field
+        assert ("limit", limit, "must be a whole number from 1 to 1,000") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
 
 
 class TestRefusals:
@@ -405,6 +450,23 @@ class TestRefusals:
         with pytest.raises(NotFoundError) as caught:
             store.load("C-404")
         assert ("call", "C-404") == (caught.value.kind, caught.value.key)
+
+    @pytest.mark.parametrize("method", ["load", "delete", "version"])
+    @pytest.mark.parametrize("call_id", ["", 5, None])
+    def test_a_call_id_must_be_text(self, store: Any, method: str, call_id: object) -> None:
+        """Loading, deleting or asking the version of a call: refused, naming ``call_id``."""
+        with pytest.raises(ValidationError) as caught:
+            getattr(store, method)(call_id)
+        assert ("call_id", call_id) == (caught.value.field, caught.value.value)
+
+    def test_a_loaded_call_takes_up_its_ticket_in_the_book_given(self, store: Any) -> None:
+        """The ticket the call opened is the book's own again, not a call without its ticket."""
+        book = MemoryTicketBook()
+        call, clock = listened(book=book)
+        ticket = call.ticket
+        assert ticket is not None
+        store.save(call, 0)
+        assert ticket is store.load("C-1", clock=clock, book=book).ticket
 
     def test_a_call_without_an_id(self, store: Any) -> None:
         call, _ = new_call(call_id=None)
@@ -418,7 +480,8 @@ class TestRefusals:
         call, _ = listened()
         with pytest.raises(ValidationError) as caught:
             store.save(call, version)
-        assert "expected_version" == caught.value.field
+        assert ("expected_version", version) == (caught.value.field, caught.value.value)
+        assert "must be the version the call was loaded at, 0 to 4" == caught.value.reason
 
     @pytest.mark.parametrize("call_id", ["", 7, None])
     def test_a_call_id_that_is_not_text(self, store: Any, call_id: object) -> None:
@@ -455,6 +518,277 @@ class TestRefusals:
             store.load("C-1")
         assert "calls['C-1'].history" == caught.value.field
 
+    def test_an_unknown_call_cannot_be_deleted(self, store: Any) -> None:
+        """NotFoundError naming the call, as for a load."""
+        with pytest.raises(NotFoundError) as caught:
+            store.delete("C-404")
+        assert ("call", "C-404") == (caught.value.kind, caught.value.key)
+
+    def test_deleting_at_a_stale_version_names_the_call(self, store: Any) -> None:
+        """The ConcurrencyError says which call moved on, and the call is kept."""
+        call, _ = listened()
+        store.save(call, 0)
+        with pytest.raises(ConcurrencyError) as caught:
+            store.delete("C-1", expected_version=2)
+        assert ("C-1", 2, 4) == (caught.value.call_id, caught.value.expected, caught.value.actual)
+        assert 4 == store.version("C-1")
+
+    @pytest.mark.parametrize("after", [5, "", b"C-1"])
+    def test_list_refuses_an_after_that_is_not_text(self, store: Any, after: object) -> None:
+        """``after`` is a call identifier: refused, naming ``after``."""
+        with pytest.raises(ValidationError) as caught:
+            store.list(after=after)
+        assert ("after", after) == (caught.value.field, caught.value.value)
+
+    def test_list_starts_after_the_identifier_given(self, store: Any) -> None:
+        """The call named by ``after`` is not in the page, the ones after it are."""
+        for call_id in ("C-1", "C-2", "C-3"):
+            store.save(new_call(call_id)[0], 0)
+        assert (("C-2", "C-3"), ("C-3",), ()) == (
+            store.list(after="C-1"),
+            store.list(after="C-2"),
+            store.list(after="C-3"),
+        )
+
+    def test_a_loaded_call_goes_on_with_the_ledger_given(self, store: Any) -> None:
+        """The promises ledger passed to load is the loaded call's."""
+        ledger = PromiseLedger()
+        call, _ = listened(promises=ledger)
+        store.save(call, 0)
+        assert ledger is store.load("C-1", promises=ledger).promises
+
+    @pytest.mark.parametrize("opener_kind", ["memory", "sqlite"])
+    def test_limits_must_be_document_limits(self, opener_kind: str) -> None:
+        """Anything else is refused, naming ``limits``."""
+        make = MemoryCallStore if opener_kind == "memory" else SqliteCallStore
+        with pytest.raises(ValidationError) as caught:
+            make(limits={"max_bytes": 10})
+        assert ("limits", {"max_bytes": 10}, "must be a DocumentLimits") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_sqlite_refuses_a_path_that_is_not_one(self) -> None:
+        """A path is text or path-like: anything else is refused, naming ``path``."""
+        with pytest.raises(ValidationError) as caught:
+            SqliteCallStore(5)  # type: ignore[arg-type]
+        assert ("path", 5, "must be a file path or ':memory:'") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("timeout", [-0.5, 600.5, "5", None, True])
+    def test_sqlite_refuses_a_timeout_out_of_range(self, timeout: object) -> None:
+        """A number of seconds from 0 to 600, neither text nor a flag."""
+        with pytest.raises(ValidationError) as caught:
+            SqliteCallStore(timeout=timeout)  # type: ignore[arg-type]
+        assert ("timeout", timeout, "must be a number of seconds, 0 to 600") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("timeout", [0, 0.25, 600])
+    def test_sqlite_takes_a_timeout_from_0_to_600(self, timeout: float) -> None:
+        """Both ends included: the store opens and works."""
+        with SqliteCallStore(timeout=timeout) as store:
+            assert 1 == store.save(new_call()[0], 0)
+
+    def test_sqlite_keeps_a_memory_database_in_memory(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The default store writes no file anywhere."""
+        monkeypatch.chdir(tmp_path)
+        with SqliteCallStore() as store:
+            store.save(listened()[0], 0)
+            assert 4 == store.version("C-1")
+        assert [] == list(tmp_path.iterdir())
+
+    def test_sqlite_puts_a_file_database_in_wal_mode(self, tmp_path: Path) -> None:
+        """So that loads do not wait for saves: the file says so to any other connection."""
+        path = tmp_path / "calls.db"
+        SqliteCallStore(path).close()
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            assert ("wal",) == db.execute("PRAGMA journal_mode").fetchone()
+
+    def test_sqlite_refuses_to_work_once_closed(self, tmp_path: Path) -> None:
+        """Like a closed file: a ValidationError naming the store, not a database error."""
+        store = SqliteCallStore(tmp_path / "calls.db")
+        store.close()
+        with pytest.raises(ValidationError) as caught:
+            store.version("C-1")
+        assert ("store", "is closed") == (caught.value.field, caught.value.reason)
+
+    def test_sqlite_names_itself_when_it_cannot_open_its_file(self, tmp_path: Path) -> None:
+        """A StoreError naming the store and saying what the database said."""
+        path = tmp_path / "no such folder" / "calls.db"
+        with pytest.raises(StoreError) as caught:
+            SqliteCallStore(path)
+        assert f"<SqliteCallStore {str(path)!r}>" == caught.value.store
+        assert "unable to open database file" == caught.value.reason
+
+    def test_sqlite_names_itself_when_its_file_is_not_a_database(self, tmp_path: Path) -> None:
+        """Opened, but unreadable: a StoreError naming the store and saying what SQLite said."""
+        path = tmp_path / "calls.db"
+        path.write_bytes(b"not a database, " * 64)
+        with pytest.raises(StoreError) as caught:
+            SqliteCallStore(path)
+        assert f"<SqliteCallStore {str(path)!r}>" == caught.value.store
+        assert "file is not a database" == caught.value.reason
+
+    def test_only_a_call_can_be_saved(self, store: Any) -> None:
+        """Anything else is refused, naming ``call``; a call without an id, naming its id."""
+        with pytest.raises(ValidationError) as caught:
+            store.save("C-1", 0)
+        assert ("call", "C-1", "must be a Call") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+        with pytest.raises(ValidationError) as caught:
+            store.save(new_call(call_id=None)[0], 0)
+        assert ("call.call_id", None, "must be set for the call to be stored") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize("version", [0, -1, "1", 1.0, True])
+    def test_delete_refuses_a_version_no_call_has(self, store: Any, version: object) -> None:
+        """A version is a whole number from 1 (or None): refused, naming ``expected_version``."""
+        store.save(new_call()[0], 0)
+        with pytest.raises(ValidationError) as caught:
+            store.delete("C-1", expected_version=version)
+        reason = "must be the version the call was loaded at (1 or more), or None"
+        assert ("expected_version", version, reason) == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+        assert 1 == store.version("C-1")
+
+    def test_delete_at_version_1(self, store: Any) -> None:
+        """The first version a saved call has is 1: deleting at it works."""
+        store.save(new_call()[0], 0)
+        store.delete("C-1", expected_version=1)
+        assert store.version("C-1") is None
+
+    @pytest.mark.parametrize("limit", [1, 1000])
+    def test_list_takes_a_limit_from_1_to_1000(self, store: Any, limit: int) -> None:
+        """Both ends included."""
+        store.save(new_call()[0], 0)
+        assert ("C-1",) == store.list(limit=limit)
+
+    def test_a_store_reads_back_no_more_than_its_limits(self) -> None:
+        """A record longer than the store's limits allow is refused when loaded."""
+        store = MemoryCallStore(limits=DocumentLimits(max_chars=200))
+        store.save(listened()[0], 0)
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert caught.value.field.startswith("calls['C-1'].")
+        assert "at most 200 characters" in caught.value.reason
+
+    def test_a_store_s_limits_hold_for_the_whole_history_together(self) -> None:
+        """Rows that each fit are refused when, together, they hold more values than allowed."""
+        call, _ = listened()
+        texts = [dump(call_header(call)), *(dump(record_document(r)) for r in call.history)]
+
+        def fits(text: str, max_items: int) -> bool:
+            try:
+                read_json(text, limits=DocumentLimits(max_items=max_items))
+            except ValidationError:
+                return False
+            return True
+
+        max_items = next(n for n in range(1, 10_000) if all(fits(text, n) for text in texts))
+        store = MemoryCallStore(limits=DocumentLimits(max_items=max_items))
+        store.save(call, 0)
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert ("calls['C-1'].history", f"must hold at most {max_items:,} values") == (
+            caught.value.field,
+            caught.value.reason,
+        )
+
+    def test_stored_text_is_compact_json_with_sorted_keys(self, sql_opener: Opener) -> None:
+        """The same value always gives the same text: no spaces, keys in order."""
+        store = sql_opener()
+        store.save(listened()[0], 0)
+        for text in stored_texts(store):
+            assert json.dumps(json.loads(text), separators=(",", ":"), sort_keys=True) == text
+
+    @pytest.mark.parametrize("version", [0, -2, "four"])
+    def test_sqlite_refuses_a_stored_version_below_1(self, version: object) -> None:
+        """What the table says the version is must be a whole number from 1."""
+        store = SqliteCallStore()
+        store.save(listened()[0], 0)
+        store._db.execute("UPDATE callflow_calls SET version = ?", (version,))
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert ("calls['C-1'].version", version, "must be 1 or more") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_sqlite_refuses_a_stored_version_past_the_last_row(self) -> None:
+        """Rows 0 to 3 and a version of 5: one row is missing at the end."""
+        store = SqliteCallStore()
+        store.save(listened()[0], 0)
+        store._db.execute("UPDATE callflow_calls SET version = 5")
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert ("calls['C-1'].history", [0, 1, 2, 3], "must be numbered 0 to 4, one row each") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    @pytest.mark.parametrize(
+        ("column", "field"), [("header", ".header"), ("record", ".history[0]")]
+    )
+    def test_sqlite_refuses_stored_values_that_are_not_text(self, column: str, field: str) -> None:
+        """Bytes where JSON text should be: refused, naming the call and where it is."""
+        store = SqliteCallStore()
+        store.save(listened()[0], 0)
+        table = "callflow_calls" if column == "header" else "callflow_events"
+        store._db.execute(f"UPDATE {table} SET {column} = X'35' WHERE {column} = {column}")
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert (f"calls['C-1']{field}", b"5", "must be JSON text") == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_a_header_that_is_not_json_is_named(self, store: Any) -> None:
+        """The header is read first: its error names it, with what the JSON reader said."""
+        store.save(listened()[0], 0)
+        corrupt_header(store, "{not json")
+        with pytest.raises(ValidationError) as direct:
+            read_json("{not json", field="calls['C-1'].header")
+        with pytest.raises(SnapshotError) as caught:
+            store.load("C-1")
+        assert (direct.value.field, direct.value.value, direct.value.reason) == (
+            caught.value.field,
+            caught.value.value,
+            caught.value.reason,
+        )
+
+    def test_sqlite_refuses_rows_left_without_a_header(self) -> None:
+        """A save that finds records of the call already there writes nothing."""
+        store = SqliteCallStore()
+        store._db.execute(
+            "INSERT INTO callflow_events (call_id, seq, record) VALUES ('C-1', 2, '{}')"
+        )
+        call, _ = listened()
+        with pytest.raises(ConcurrencyError) as caught:
+            store.save(call, 0)
+        assert ("C-1", 0) == (caught.value.call_id, caught.value.expected)
+        assert (None, ()) == (store.version("C-1"), store.list())
+
     def test_a_newer_schema_is_refused(self, tmp_path: Path) -> None:
         path = tmp_path / "calls.db"
         SqliteCallStore(path).close()
@@ -462,7 +796,8 @@ class TestRefusals:
             db.execute("UPDATE callflow_schema SET version = 99")
         with pytest.raises(ValidationError) as caught:
             SqliteCallStore(path)
-        assert "callflow_schema.version" == caught.value.field
+        assert ("callflow_schema.version", 99) == (caught.value.field, caught.value.value)
+        assert caught.value.reason.endswith(", the version this callflow reads and writes")
 
     def test_a_url_that_is_not_one(self) -> None:
         with pytest.raises(ValidationError) as caught:

@@ -332,6 +332,104 @@ class TestGuardsOf:
             guarded().guards_of("force")
 
 
+def needs(rule: str | None, requirement: str, attribute: str) -> Guard[Any]:
+    """A guard met by a subject whose ``attribute`` is true; it notes each subject it checks."""
+
+    def check(subject: Any) -> bool:
+        subject.checked.append(requirement)
+        return bool(getattr(subject, attribute))
+
+    return Guard(rule, requirement, check)
+
+
+HAS_KEY = needs("D1", "a key", "key")
+HAS_BOLT = needs("D2", "a bolt", "bolt")
+HAS_HANDLE = needs(None, "a handle", "handle")
+
+
+def door(**has: bool) -> SimpleNamespace:
+    """A subject with a key, a bolt and a handle as told (none by default)."""
+    return SimpleNamespace(
+        key=has.get("key", False),
+        bolt=has.get("bolt", False),
+        handle=has.get("handle", False),
+        checked=[],
+    )
+
+
+def forcing() -> TransitionTable[Door, Any]:
+    """The door table, with "force" guarded differently from SHUT and from LOCKED."""
+    return guarded(
+        T("force", Door.SHUT, Door.OPEN, (HAS_KEY, HAS_HANDLE)),
+        T("force", Door.LOCKED, Door.OPEN, (HAS_BOLT,)),
+    )
+
+
+class TestJudge:
+    """judge(state, event, subject): the event's row there, where it leads, the guards failed."""
+
+    def test_an_allowed_event_whose_guards_are_met(self) -> None:
+        """The row, its destination and no failed guard: allowed."""
+        table = forcing()
+        verdict = table.judge(Door.SHUT, "force", door(key=True, handle=True))
+        assert (table.transition(Door.SHUT, "force"), Door.OPEN, ()) == verdict
+        assert (True, []) == (verdict.allowed, verdict.requirements)
+
+    def test_the_guards_failed_are_the_row_s_own_in_table_order(self) -> None:
+        """Each guard of the row is checked; those not met are told, in order; not allowed."""
+        subject = door(handle=False, key=False)
+        verdict = forcing().judge(Door.SHUT, "force", subject)
+        assert (Door.OPEN, (HAS_KEY, HAS_HANDLE)) == (verdict.dest, verdict.failed)
+        assert (False, ["a key", "a handle"]) == (verdict.allowed, verdict.requirements)
+        assert ["a key", "a handle"] == subject.checked  # not the LOCKED row's bolt
+        assert (HAS_HANDLE,) == forcing().judge(Door.SHUT, "force", door(key=True)).failed
+
+    def test_a_row_without_guards_has_none_failed(self) -> None:
+        """Nothing is checked: the verdict allows the event."""
+        subject = door()
+        verdict = forcing().judge(Door.SHUT, "open", subject)
+        assert (Door.OPEN, (), True, []) == (
+            verdict.dest,
+            verdict.failed,
+            verdict.allowed,
+            subject.checked,
+        )
+
+    def test_an_event_not_allowed_there_stays_and_checks_nothing(self) -> None:
+        """No row: the subject stays where it is, no guard is checked; not allowed."""
+        subject = door()
+        verdict = forcing().judge(Door.OPEN, "force", subject)
+        assert (None, Door.OPEN, (), False) == (*verdict, verdict.allowed)
+        assert [] == subject.checked
+
+    def test_forced_it_goes_where_the_event_goes_and_every_guard_is_checked(self) -> None:
+        """Performed anyway: to the event's destination, judged by every row's guards."""
+        subject = door(bolt=True)
+        verdict = forcing().judge(Door.OPEN, "force", subject, forced=True)
+        assert (None, Door.OPEN, (HAS_KEY, HAS_HANDLE)) == verdict
+        assert ["a key", "a handle", "a bolt"] == subject.checked
+        gone = forcing().judge(Door.LOCKED, "remove", door(), forced=True)
+        assert (None, Door.GONE, ()) == gone
+
+    def test_forced_an_internal_only_event_stays(self) -> None:
+        """An event that leads nowhere from anywhere (``knock``) leaves the state as it is."""
+        assert (None, Door.OPEN, ()) == forcing().judge(Door.OPEN, "knock", door(), forced=True)
+
+    def test_forcing_an_allowed_event_changes_nothing(self) -> None:
+        """Where the table has a row, it is the row's verdict, with the row's guards only."""
+        subject = door(bolt=True)
+        table = forcing()
+        verdict = table.judge(Door.SHUT, "force", subject, forced=True)
+        assert (table.transition(Door.SHUT, "force"), Door.OPEN) == (verdict.row, verdict.dest)
+        assert ["a key", "a handle"] == subject.checked
+
+    def test_forcing_an_event_the_table_does_not_have_is_refused(self) -> None:
+        """Unforced, it is simply not allowed; forced, a ValidationError naming ``event``."""
+        assert (None, Door.OPEN, ()) == forcing().judge(Door.OPEN, "fly", door())
+        with pytest.raises(ValidationError, match="'event' must be an event of the table"):
+            forcing().judge(Door.OPEN, "fly", door(), forced=True)
+
+
 class TestMove:
     def test_move_sets_the_state_attribute(self) -> None:
         """move() puts the subject in any state of the table, in the table's state attribute."""

@@ -276,7 +276,10 @@ def worked_ticket() -> tuple[Ticket, ManualClock]:
 
 
 class TestRoundTrip:
-    @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=60,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
     @given(worked_tickets())
     def test_a_ticket_comes_back_the_same(self, drawn: tuple[Ticket, ManualClock]) -> None:
         """Any ticket, written to JSON and restored, tells everything the original does."""
@@ -287,7 +290,10 @@ class TestRoundTrip:
         assert_same_ticket(restored, ticket, clock() + timedelta(days=1))
         assert restored.clock is clock
 
-    @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=40,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
     @given(worked_tickets(max_steps=8), st.data())
     def test_a_restored_ticket_goes_on_like_the_original(
         self, drawn: tuple[Ticket, ManualClock], data: st.DataObject
