@@ -295,6 +295,22 @@ class TestAppendOnly:
         assert [1] == written
 
 
+class TestOrphanRows:
+    def test_rows_without_their_call_refuse_a_new_call_and_are_told_as_no_call(self) -> None:
+        """Records left under an id with no header (another writer's): the save writes nothing."""
+        store = SqliteCallStore()
+        store._db.execute("INSERT INTO callflow_events VALUES ('C-1', 2, 'x')")
+        call, _ = listened()
+        with pytest.raises(ConcurrencyError) as caught:
+            store.save(call, 0)
+        assert ("C-1", 0, None) == (
+            caught.value.call_id,
+            caught.value.expected,
+            caught.value.actual,
+        )
+        assert store.version("C-1") is None
+
+
 class TestConcurrency:
     def test_a_stale_version_writes_nothing(self, store: Any) -> None:
         call, clock = listened()

@@ -374,7 +374,10 @@ class SqliteCallStore:
                     [(call_id, seq, text) for seq, text in rows],
                 )
             except sqlite3.IntegrityError:  # rows left by a writer that skipped the header
-                raise ConcurrencyError(call_id, expected, _version(db, call_id)) from None
+                # Rolled back: the store has what it had before this save, not what the
+                # header just said (no call at all, for a new one).
+                before = None if expected == 0 else expected
+                raise ConcurrencyError(call_id, expected, before) from None
         return version
 
     def delete(self, call_id: str, expected_version: int | None = None) -> None:
