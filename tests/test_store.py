@@ -280,7 +280,11 @@ class TestAppendOnly:
         assert 1 == rows(store, "callflow_calls")
 
     def test_a_save_writes_only_the_new_records(self, store: Any, monkeypatch: Any) -> None:
-        """Spied on: only records after the expected version are turned into rows."""
+        """Spied on: the new records become rows; one stored record more is written to compare.
+
+        The last stored record is written again to check the save goes on from
+        it (one record, whatever the history's length): O(new events), not O(history).
+        """
         from callflow import _storage
 
         written: list[int] = []
@@ -290,9 +294,40 @@ class TestAppendOnly:
         store.save(call, 0)
         clock.advance(seconds=5)
         call.troubleshoot("Opened the tray")
+        for _ in range(20):
+            call.troubleshoot("Checked the tray again")
+        assert 25 == store.save(call, 4)
         written.clear()
-        store.save(call, 4)
-        assert [1] == written
+        call.troubleshoot("Opened the tray once more")
+        store.save(call, 25)
+        assert [1, 1] == written
+
+
+class TestAnotherCallUnderTheSameId:
+    def test_its_records_are_not_grafted_onto_the_stored_history(self, store: Any) -> None:
+        """A call not loaded from the store, saved at the stored version: refused, none written."""
+        first, clock = listened()
+        version = store.save(first, 0)
+        other, other_clock = new_call()  # the same id, another history
+        other_clock.advance(seconds=1)
+        other.answer()
+        other.identify(ANA, verified=False)
+        other.screen("Maria Rossi")
+        other.abandon()
+        assert len(other.history) > version
+        with pytest.raises(ValidationError) as caught:
+            store.save(other, version)
+        assert (f"call.history[{version - 1}]", "C-1") == (caught.value.field, caught.value.value)
+        assert version == store.version("C-1")
+        assert first.history == store.load("C-1", clock=clock).history
+
+    def test_the_call_loaded_goes_on(self, store: Any) -> None:
+        """The check lets through the call that was loaded: it goes on from the stored record."""
+        first, clock = listened()
+        version = store.save(first, 0)
+        loaded = store.load("C-1", clock=clock)
+        loaded.troubleshoot("Cleaned the rollers")
+        assert version + 1 == store.save(loaded, version)
 
 
 class TestOrphanRows:

@@ -28,7 +28,9 @@ __all__ = [
     "check_limit",
     "check_optional_version",
     "dump",
+    "joint",
     "new_rows",
+    "not_the_stored_call",
     "rebuild",
     "row_field",
 ]
@@ -86,6 +88,28 @@ def new_rows(call: Call, expected_version: int) -> tuple[str, list[tuple[int, st
         (seq, dump(record_document(history[seq]))) for seq in range(expected_version, len(history))
     ]
     return header, rows
+
+
+def joint(call: Call, expected_version: int) -> str | None:
+    """The row the store must hold at ``expected_version - 1`` for the save to go on from it.
+
+    A save appends to the history it was loaded from: checking the last
+    stored record (one row, whatever the history's length) refuses another
+    call saved under the same id, which would graft its records onto this
+    one's.
+    """
+    if expected_version == 0:
+        return None
+    return dump(record_document(call.history[expected_version - 1]))
+
+
+def not_the_stored_call(call_id: str, expected_version: int) -> ValidationError:
+    index = expected_version - 1
+    reason = (
+        f"is not the history stored under {call_id!r}: save the call loaded from the store,"
+        f" which goes on from that record"
+    )
+    return ValidationError(f"call.history[{index}]", call_id, reason)
 
 
 def row_field(call_id: str, path: str = "") -> str:

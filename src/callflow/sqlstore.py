@@ -166,17 +166,26 @@ class SqlCallStore:
         """Append the records after ``expected_version``; return the new version.
 
         Raises:
-            ValidationError: for a call without ``call_id`` or a version it never had.
+            ValidationError: for a call without ``call_id``, a version it never had,
+                or a call that is not the one stored under its id (its record just
+                before ``expected_version`` differs from the stored one).
             ConcurrencyError: when the store's version is not ``expected_version``;
                 nothing is written then.
         """
         call_id = _storage.check_call(call)
         expected = _storage.check_expected(call, expected_version)
         header, rows = _storage.new_rows(call, expected)
+        joint = _storage.joint(call, expected)
         version = expected + len(rows)
         calls = self._calls
         try:
             with self._engine.begin() as conn:
+                if joint is not None:
+                    events = self._events
+                    last = (events.c.call_id == call_id) & (events.c.seq == expected - 1)
+                    found = conn.execute(select(events.c.record).where(last)).scalar()
+                    if found is not None and found != joint:
+                        raise _storage.not_the_stored_call(call_id, expected)
                 if expected == 0:
                     change: Insert | Update = insert(calls).values(call_id=call_id)
                 else:

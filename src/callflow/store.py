@@ -140,12 +140,15 @@ class MemoryCallStore:
         call_id = _storage.check_call(call)
         expected = _storage.check_expected(call, expected_version)
         header, rows = _storage.new_rows(call, expected)
+        joint = _storage.joint(call, expected)
         with self._lock:
             stored = self._calls.get(call_id)
             actual = None if stored is None else len(stored[1])
             if (actual or 0) != expected:
                 raise ConcurrencyError(call_id, expected, actual)
             kept = () if stored is None else stored[1]
+            if joint is not None and kept[expected - 1] != joint:
+                raise _storage.not_the_stored_call(call_id, expected)
             self._calls[call_id] = (header, kept + tuple(text for _, text in rows))
         return expected + len(rows)
 
@@ -345,15 +348,25 @@ class SqliteCallStore:
         """Append the records after ``expected_version``; return the new version.
 
         Raises:
-            ValidationError: for a call without ``call_id`` or a version it never had.
+            ValidationError: for a call without ``call_id``, a version it never had,
+                or a call that is not the one stored under its id (its record just
+                before ``expected_version`` differs from the stored one).
             ConcurrencyError: when the store's version is not ``expected_version``;
                 nothing is written then.
         """
         call_id = _storage.check_call(call)
         expected = _storage.check_expected(call, expected_version)
         header, rows = _storage.new_rows(call, expected)
+        joint = _storage.joint(call, expected)
         version = expected + len(rows)
         with self._transaction() as db:
+            if joint is not None:
+                found = db.execute(
+                    "SELECT record FROM callflow_events WHERE call_id = ? AND seq = ?",
+                    (call_id, expected - 1),
+                ).fetchone()
+                if found is not None and found[0] != joint:
+                    raise _storage.not_the_stored_call(call_id, expected)
             if expected == 0:
                 written = db.execute(
                     "INSERT INTO callflow_calls (call_id, header, version) VALUES (?, ?, ?)"
