@@ -557,3 +557,100 @@ def test_a_message_call_round_trips() -> None:
     again = snap.loads(snap.dumps(call), promises=call.promises)
     assert facts(call) == facts(again)
     assert again.message == message
+
+
+def desk_document() -> dict[str, Any]:
+    """A desk of two lines: one call answered and held, one ringing."""
+    clock = ManualClock(START)
+    desk = Desk(BILL, lines=2, clock=clock)
+    first = desk.ring(call_id="L1")
+    first.answer()
+    first.hold(reason="another call is ringing", asked_permission=True)
+    desk.ring(call_id="L2")
+    return snap.to_document(desk)
+
+
+class TestBadDeskSnapshots:
+    """A desk's snapshot is checked as a whole: each of its calls, and how they sit on it."""
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            (lambda d: d.update(lines=0), "lines"),
+            (lambda d: d.update(lines="2"), "lines"),
+            (lambda d: d.update(lines=True), "lines"),
+            (lambda d: d.update(calls={"L1": None}), "calls"),
+            (lambda d: d.update(held=[0, 0]), "held"),
+            (lambda d: d.update(held=["0"]), "held"),
+            (lambda d: d.update(held=[1]), "held"),
+            (lambda d: d.update(held=None), "held"),
+            (lambda d: d["calls"][0].update(colour="red"), "calls[0].colour"),
+            (lambda d: d["calls"][0].pop("history"), "calls[0].history"),
+            (lambda d: d["calls"].__setitem__(1, "L2"), "calls[1]"),
+            (
+                lambda d: d["calls"][0]["history"][1]["payload"].update(rings="two"),
+                "calls[0].history[1].payload.rings",
+            ),
+            (lambda d: d["agent"].update(name="   "), "agent.name"),
+            (lambda d: d.update(mode="lenient"), "mode"),
+            (lambda d: d.update(kind="call"), "history"),
+        ],
+    )
+    def test_a_bad_part_is_named(self, change: Any, field: str) -> None:
+        document = desk_document()
+        change(document)
+        assert field == refused(document).field
+
+    def test_a_call_of_another_agent(self) -> None:
+        document = desk_document()
+        document["calls"][1]["history"][0]["payload"]["agent"]["name"] = "Rui"
+        error = refused(document)
+        assert ("calls[1].history[0]", "must have the desk's agent, mode and thresholds") == (
+            error.field,
+            error.reason,
+        )
+
+    def test_an_ended_call_on_the_desk(self) -> None:
+        clock = ManualClock(START)
+        call = Call(BILL, clock=clock, call_id="L9")
+        call.abandon()
+        document = desk_document()
+        document["calls"][1] = {"call_id": "L9", "history": snap.to_document(call)["history"]}
+        error = refused(document)
+        assert ("calls[1]", "is over: a desk keeps no ended call") == (error.field, error.reason)
+
+
+class TestTheRingsSettings:
+    """The ring's settings: thresholds read once are reused, and each call keeps its own."""
+
+    def test_calls_with_other_thresholds_keep_theirs(self) -> None:
+        strict_limits = callflow.Thresholds(max_rings=1)
+        calls = [
+            Call(BILL, clock=ManualClock(START), call_id=f"C-{n}", thresholds=limits)
+            for n, limits in enumerate((callflow.Thresholds(), strict_limits))
+        ]
+        for _ in range(2):  # the second time, the thresholds are the ones read before
+            again = [snap.loads(snap.dumps(call)) for call in calls]
+            assert [c.thresholds for c in calls] == [c.thresholds for c in again]
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            (lambda p: p.update(colour="red"), "history[0].payload.colour"),
+            (lambda p: p.pop("agent"), "history[0].payload.agent"),
+            (lambda p: p["agent"].update(name=7), "history[0].payload.agent.name"),
+            (lambda p: p.update(mode="lenient"), "history[0].payload.mode"),
+            (lambda p: p.update(call_id=7), "history[0].payload.call_id"),
+        ],
+    )
+    def test_a_bad_ring_is_named_whether_its_thresholds_were_read_before(
+        self, change: Any, field: str
+    ) -> None:
+        document = document_of_listened_call()
+        snap.from_document(copy.deepcopy(document))  # its thresholds are now known
+        for attempt in range(2):
+            broken = copy.deepcopy(document)
+            change(broken["history"][0]["payload"])
+            if attempt:  # and with thresholds never seen before
+                broken["history"][0]["payload"]["thresholds"]["max_rings"] = 7
+            assert field == refused(broken).field
