@@ -62,7 +62,9 @@ def _shape(transcript: dict[str, Any]) -> None:
     assert all(type(at) is float and at >= 0 for at in times)
     assert transcript["context"]["ended_by"] == "unknown"
     last = transcript["events"][-1]
-    assert {"event": "hang_up", "by": "unknown"} == {k: last[k] for k in ("event", "by")}
+    assert {"event": "hang_up", "arguments": {"by": "unknown"}} == {
+        key: last[key] for key in ("event", "arguments")
+    }
     json.dumps(transcript)  # plain JSON data
 
 
@@ -133,7 +135,7 @@ class TestHarperValley:
         events = [e for r in HVB_RECORDS for e in harpervalley.convert(r)["events"]]
         holds = [e for e in events if e["event"] in ("hold", "resume")]
         assert ["hold", "resume"] == [e["event"] for e in holds]
-        assert "okay one second please" == holds[0]["words"]
+        assert "okay one second please" == holds[0]["arguments"]["words"]
 
 
 class TestAbcd:

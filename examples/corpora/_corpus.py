@@ -77,8 +77,12 @@ class TranscriptBuilder:
         return len(self.turns) - 1
 
     def event(self, name: str, at: float, turn: int | None = None, **arguments: Any) -> None:
-        """Add an event of the call procedure at ``at`` seconds, read from turn ``turn``."""
-        document = {"event": name, "at": float(at), **arguments}
+        """Add an event of the call procedure at ``at`` seconds, read from turn ``turn``.
+
+        ``arguments`` are the keyword arguments of the event's ``Call`` method,
+        written under ``"arguments"`` as ``callflow.audit``'s transcript reads them.
+        """
+        document = {"event": name, "at": float(at), "arguments": arguments}
         self._events.append((float(at), len(self._events), document, turn))
 
     def _ordered(self) -> list[tuple[float, int, dict[str, Any], int | None]]:
