@@ -56,11 +56,18 @@ from callflow import _ticket_documents as tickets
 from callflow.book import MemoryTicketBook, TicketBook
 from callflow.call import Call, Mode
 from callflow.clock import Clock, utc_now
-from callflow.codec import _structure_checked, converter, unstructure
+from callflow.codec import (
+    REFUSED,
+    _read_datetime,
+    _structure_checked,
+    converter,
+    plain_reader,
+    unstructure,
+)
 from callflow.desk import Desk
 from callflow.documents import DEFAULT_LIMITS, DocumentLimits, check_document, read_json
 from callflow.errors import CallflowError, SnapshotError, ValidationError
-from callflow.events import EVENT_PAYLOADS, RING_FIELDS, EventPayload, payload_class
+from callflow.events import EVENT_PAYLOADS, RING, RING_FIELDS, EventPayload, payload_class
 from callflow.lifecycle import LIFECYCLE
 from callflow.people import Agent
 from callflow.promises import PromiseLedger
@@ -244,6 +251,10 @@ def _structured(data: object, kind: Any, where: str) -> Any:
 
 
 _STAGES: Final[Mapping[str, Stage]] = {stage.value: stage for stage in Stage}
+_PLAIN_READERS: dict[str, Any] = {
+    event: plain_reader(cls) for event, cls in EVENT_PAYLOADS.items() if event != RING
+}
+"""Each event's compiled payload reader (the ring's is :func:`_plain_ring`)."""
 
 
 def _stage(data: object, where: str) -> Stage:
@@ -272,7 +283,55 @@ def read_record(
 
 
 def _read_record(data: object, where: str) -> EventRecord:
-    """:func:`read_record` of a record whose document was checked (size, depth, JSON kinds)."""
+    """:func:`read_record` of a record whose document was checked (size, depth, JSON kinds).
+
+    A record as callflow writes it (every key, nothing looked up, plain
+    values) is read by its event's compiled reader; anything else, refused
+    or unusual, is read again by :func:`_read_record_carefully`, which names
+    what is wrong.
+    """
+    record = _read_plain_record(data)
+    return record if record is not None else _read_record_carefully(data, where)
+
+
+def _read_plain_record(data: object) -> EventRecord | None:
+    """``data`` read as a record callflow writes, or ``None`` for anything else.
+
+    It accepts nothing :func:`_read_record_carefully` refuses and gives the
+    same record: the same checks, made at once on the common shape.
+    """
+    if type(data) is not dict or len(data) != len(_RECORD_REQUIRED):
+        return None  # not a mapping, or one with ``observed``, a missing or an unknown key
+    try:
+        event, source, dest = data["event"], data["from_stage"], data["to_stage"]
+        at, payload = data["at"], data["payload"]
+    except KeyError:
+        return None
+    if type(event) is not str or type(source) is not str or type(dest) is not str:
+        return None
+    read = _PLAIN_READERS.get(event)
+    from_stage, to_stage = _STAGES.get(source), _STAGES.get(dest)
+    if read is None or from_stage is None or to_stage is None:
+        return None
+    moment = _plain_datetime(at)
+    if moment is None:
+        return None
+    typed = read(payload)
+    if typed is REFUSED:
+        return None
+    return EventRecord._checked(event, from_stage, to_stage, moment, typed, NOTHING)
+
+
+def _plain_datetime(value: object) -> datetime | None:
+    """``value`` read as the codec reads a record's time, or ``None`` where it would refuse it."""
+    try:
+        return _read_datetime(value, datetime)
+    except ValidationError:
+        return None
+
+
+def _read_record_carefully(data: object, where: str) -> EventRecord:
+    """:func:`_read_record`'s every check, one by one, naming the first value refused."""
     record = _mapping(data, where, "an event record")
     _exact_keys(record, where, _RECORD_KEYS, _RECORD_REQUIRED)
     event = record["event"]
@@ -316,7 +375,7 @@ def _ring_payload(data: object, where: str) -> EventPayload:
     """
     fields = _mapping(data, where, "the call's settings")
     given = fields.get("thresholds")
-    key = json.dumps(given, sort_keys=True) if isinstance(given, dict) else None
+    key = _thresholds_key(given) if isinstance(given, dict) else None
     known = _THRESHOLDS_SEEN.get(key) if key is not None else None
     if known is None:
         payload: EventPayload = _structured(data, _RING, where)
@@ -330,6 +389,49 @@ def _ring_payload(data: object, where: str) -> EventPayload:
             value = fields[field.name]
             arguments[field.name] = _structured(value, field.type, f"{where}.{field.name}")
     return _RING(**arguments)
+
+
+_KEY_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def _thresholds_key(given: dict[str, object]) -> str:
+    """The thresholds document as its exact JSON text: what :data:`_THRESHOLDS_SEEN` is keyed by.
+
+    The same text is the same document, value for value and kind for kind
+    (``1`` is not ``true`` nor ``1.0``); keys in another order only miss.
+    (Circular data is not checked for: a checked document is never that deep.)
+    """
+    return _KEY_ENCODER.encode(given)
+
+
+_AGENT_READER: Final = plain_reader(Agent)
+_MODES: Final[Mapping[str, Mode]] = {mode.value: mode for mode in Mode}
+
+
+def _plain_ring(data: object) -> EventPayload:
+    """The ring's payload read at once when its thresholds were read before, or ``REFUSED``.
+
+    For anything else (new thresholds, a value refused) :func:`_ring_payload`
+    reads it.
+    """
+    if type(data) is not dict or len(data) != len(RING_FIELDS):
+        return REFUSED  # type: ignore[no-any-return]
+    try:
+        agent, mode, thresholds = data["agent"], data["mode"], data["thresholds"]
+        call_id = data["call_id"]
+    except KeyError:
+        return REFUSED  # type: ignore[no-any-return]
+    if type(thresholds) is not dict or not (call_id is None or type(call_id) is str):
+        return REFUSED  # type: ignore[no-any-return]
+    known = _THRESHOLDS_SEEN.get(_thresholds_key(thresholds))
+    member = _MODES.get(mode) if type(mode) is str else None
+    agent = _AGENT_READER(agent)
+    if known is None or member is None or agent is REFUSED:
+        return REFUSED  # type: ignore[no-any-return]
+    return _RING(agent=agent, mode=member, thresholds=known, call_id=call_id)  # type: ignore[call-arg]
+
+
+_PLAIN_READERS[RING] = _plain_ring
 
 
 # -- calls ---------------------------------------------------------------------
