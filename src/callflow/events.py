@@ -22,6 +22,7 @@ and equals a mapping with the same items.
 """
 
 import inspect
+import operator
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
@@ -54,6 +55,8 @@ class EventPayload(Mapping[str, object]):
     event: ClassVar[str] = ""
     """The name of the event this class is the payload of (none for this base)."""
     _names: ClassVar[tuple[str, ...]] = ()
+    _values: ClassVar[Callable[[object], tuple[object, ...]]] = staticmethod(lambda _: ())
+    """The instance's field values, in field order, as a tuple (compiled per class)."""
 
     def __getitem__(self, key: str) -> object:
         if key not in self._names:
@@ -72,14 +75,15 @@ class EventPayload(Mapping[str, object]):
 
     def __eq__(self, other: object) -> bool:
         if type(other) is type(self):  # the common case (a replay's check), kept cheap
-            return all(getattr(self, name) == getattr(other, name) for name in self._names)
+            values = type(self)._values
+            return bool(values(self) == values(other))
         return Mapping.__eq__(self, other)
 
     __hash__ = None  # type: ignore[assignment]  # equal to dicts, which are unhashable
 
     def arguments(self) -> dict[str, object]:
         """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``."""
-        return {name: getattr(self, name) for name in self._names}
+        return dict(zip(self._names, type(self)._values(self), strict=True))
 
 
 def _class_name(event: str) -> str:
@@ -107,8 +111,21 @@ def _build(event: str, parameters: list[tuple[str, Any, object]]) -> type[EventP
     cls.__qualname__ = cls.__name__
     cls.event = event
     cls._names = tuple(fields)
+    cls._values = staticmethod(_values_getter(cls._names))
     cls.__doc__ = f"The payload of the {event!r} event."
     return cls
+
+
+def _values_getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A function of an instance giving its ``names`` attributes as a tuple, at C speed."""
+    if len(names) >= 2:  # attrgetter gives a tuple for two names or more
+        getter: Callable[[object], tuple[object, ...]] = operator.attrgetter(*names)
+        return getter
+    if names:
+        (name,) = names
+        single = operator.attrgetter(name)
+        return lambda instance: (single(instance),)
+    return lambda _: ()
 
 
 def _method_parameters(method: Callable[..., object]) -> list[tuple[str, Any, object]]:
@@ -167,11 +184,14 @@ def made(event: str, arguments: Mapping[str, object]) -> Mapping[str, object]:
     takes :func:`typed`'s careful path.
     """
     cls = _PAYLOADS.get(event)
-    if cls is not None and type(arguments) is dict and len(arguments) == len(cls._names):
-        try:
-            return cls(**arguments)
-        except TypeError:  # not the method's arguments after all
-            pass
+    if type(arguments) is dict:
+        if cls is not None and len(arguments) == len(cls._names):
+            try:
+                return cls(**arguments)
+            except TypeError:  # not the method's arguments after all
+                pass
+    elif cls is not None and type(arguments) is cls:  # read already (a snapshot's record)
+        return arguments
     return typed(event, arguments)
 
 
