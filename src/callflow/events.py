@@ -82,7 +82,10 @@ class EventPayload(Mapping[str, object]):
     __hash__ = None  # type: ignore[assignment]  # equal to dicts, which are unhashable
 
     def arguments(self) -> dict[str, object]:
-        """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``."""
+        """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``.
+
+        (Each payload class has its own, compiled from its fields.)
+        """
         return dict(zip(self._names, type(self)._values(self), strict=True))
 
 
@@ -112,6 +115,7 @@ def _build(event: str, parameters: list[tuple[str, Any, object]]) -> type[EventP
     cls.event = event
     cls._names = tuple(fields)
     cls._values = staticmethod(_values_getter(cls._names))
+    cls.arguments = _arguments_method(cls._names)  # type: ignore[method-assign,assignment]
     cls.__doc__ = f"The payload of the {event!r} event."
     return cls
 
@@ -126,6 +130,18 @@ def _values_getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, .
         single = operator.attrgetter(name)
         return lambda instance: (single(instance),)
     return lambda _: ()
+
+
+def _arguments_method(names: tuple[str, ...]) -> Callable[[EventPayload], dict[str, object]]:
+    """:meth:`EventPayload.arguments` for a class of fields ``names``: one dict display."""
+    if not all(name.isidentifier() for name in names):  # pragma: no cover  # parameters are
+        return EventPayload.arguments
+    items = ", ".join(f"{name!r}: self.{name}" for name in names)
+    scope: dict[str, Any] = {}
+    exec(f"def arguments(self):\n    return {{{items}}}", scope)  # names: the class's fields
+    method: Callable[[EventPayload], dict[str, object]] = scope["arguments"]
+    method.__doc__ = EventPayload.arguments.__doc__
+    return method
 
 
 def _method_parameters(method: Callable[..., object]) -> list[tuple[str, Any, object]]:

@@ -115,15 +115,22 @@ class EventRecord:
         a microsecond. ``payload`` is the dict of the event method's
         arguments (nobody else holds it); ``observed`` a read-only mapping.
         """
-        record = object.__new__(cls)
-        set_ = object.__setattr__  # the class is frozen: its own __setattr__ refuses
-        set_(record, "event", event)
-        set_(record, "from_stage", from_stage)
-        set_(record, "to_stage", to_stage)
-        set_(record, "at", at)
-        set_(record, "payload", made(event, payload))
-        set_(record, "observed", observed or NOTHING)
+        record = _new(cls)
+        # The class is frozen (its own __setattr__ refuses): its slots are set directly.
+        _set_event(record, event)
+        _set_from_stage(record, from_stage)
+        _set_to_stage(record, to_stage)
+        _set_at(record, at)
+        _set_payload(record, made(event, payload))
+        _set_observed(record, observed or NOTHING)
         return record
+
+
+_new = object.__new__
+_set_event, _set_from_stage, _set_to_stage, _set_at, _set_payload, _set_observed = (
+    EventRecord.__dict__[name].__set__  # each slot's own setter
+    for name in ("event", "from_stage", "to_stage", "at", "payload", "observed")
+)
 
 
 def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
