@@ -45,6 +45,7 @@ with the clock, ticket book and promise ledger it goes on with.
 
 import hashlib
 import json
+import marshal
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
@@ -324,10 +325,19 @@ def _read_plain_record(data: object) -> EventRecord | None:
 
 def _plain_datetime(value: object) -> datetime | None:
     """``value`` read as the codec reads a record's time, or ``None`` where it would refuse it."""
+    if type(value) is str and not value.endswith("]"):  # no [zone]: the codec's first step
+        try:
+            moment = _fromisoformat(value)
+        except ValueError:
+            return None
+        return moment if moment.utcoffset() is not None else None
     try:
         return _read_datetime(value, datetime)
     except ValidationError:
         return None
+
+
+_fromisoformat = datetime.fromisoformat
 
 
 def _read_record_carefully(data: object, where: str) -> EventRecord:
@@ -362,7 +372,7 @@ def _read_record_carefully(data: object, where: str) -> EventRecord:
 
 _RING: Final = payload_class("ring")
 _RING_NAMES: Final = frozenset(RING_FIELDS)
-_THRESHOLDS_SEEN: dict[str, Thresholds] = {}
+_THRESHOLDS_SEEN: dict[bytes, Thresholds] = {}
 _THRESHOLDS_KEPT: Final = 64
 """How many distinct thresholds documents are remembered (most calls share a few)."""
 
@@ -391,17 +401,20 @@ def _ring_payload(data: object, where: str) -> EventPayload:
     return _RING(**arguments)
 
 
-_KEY_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+def _thresholds_key(given: dict[str, object]) -> bytes | None:
+    """The thresholds document as :mod:`marshal` writes it, the key of :data:`_THRESHOLDS_SEEN`.
 
-
-def _thresholds_key(given: dict[str, object]) -> str:
-    """The thresholds document as its exact JSON text: what :data:`_THRESHOLDS_SEEN` is keyed by.
-
-    The same text is the same document, value for value and kind for kind
-    (``1`` is not ``true`` nor ``1.0``); keys in another order only miss.
-    (Circular data is not checked for: a checked document is never that deep.)
+    marshal writes dicts, lists, text, numbers, booleans and ``None`` each
+    with its own type code, and nothing else (not even a subclass of one):
+    the same bytes read back as the same document, value for value and kind
+    for kind (``1`` is not ``true`` nor ``1.0``). The same document may be
+    written otherwise (keys in another order, text shared) and only misses.
+    ``None`` for data marshal does not write.
     """
-    return _KEY_ENCODER.encode(given)
+    try:
+        return marshal.dumps(given, 4)
+    except ValueError:
+        return None
 
 
 _AGENT_READER: Final = plain_reader(Agent)
@@ -423,7 +436,8 @@ def _plain_ring(data: object) -> EventPayload:
         return REFUSED  # type: ignore[no-any-return]
     if type(thresholds) is not dict or not (call_id is None or type(call_id) is str):
         return REFUSED  # type: ignore[no-any-return]
-    known = _THRESHOLDS_SEEN.get(_thresholds_key(thresholds))
+    key = _thresholds_key(thresholds)
+    known = _THRESHOLDS_SEEN.get(key) if key is not None else None
     member = _MODES.get(mode) if type(mode) is str else None
     agent = _AGENT_READER(agent)
     if known is None or member is None or agent is REFUSED:
@@ -517,7 +531,10 @@ def restore_call(
         raise SnapshotError(history_path, records, "must be a list of event records")
     if not checked:
         _checked(records, history_path, limits)
-    history = [_read_record(item, f"{history_path}[{i}]") for i, item in enumerate(records)]
+    history = [
+        _read_plain_record(item) or _read_record_carefully(item, f"{history_path}[{index}]")
+        for index, item in enumerate(records)
+    ]
     try:
         call = Call.replay(history, clock=clock, book=book, promises=promises)
     except SnapshotError:
