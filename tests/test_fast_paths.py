@@ -213,3 +213,42 @@ class TestParsedDocuments:
                 read_json(text)
         else:
             assert read_json(text) == expected
+
+
+class TestPlainWriters:
+    @SETTINGS
+    @given(steps=event_sequences(max_size=15))
+    def test_every_payload_is_written_as_the_codec_writes_it(self, steps: list[Step]) -> None:
+        for record in audit_call(steps).history:
+            payload = record.payload
+            expected = {
+                field.name: converter.unstructure(getattr(payload, field.name), field.type)
+                for field in attrs.fields(type(payload))  # type: ignore[arg-type]
+            }
+            assert snap._payload_document(payload) == expected
+
+    @pytest.mark.parametrize("event", sorted(EVENT_PAYLOADS))
+    @SETTINGS
+    @given(data=st.data())
+    def test_any_value_in_any_field_is_written_as_the_codec_writes_it(
+        self, event: str, data: Any
+    ) -> None:
+        """Payloads built by hand hold anything: a value is written as its field's type."""
+        kind = EVENT_PAYLOADS[event]
+        values = json_scalars | st.builds(Caller, st.just("Ana")) | st.just(START)
+        fields = attrs.fields(kind)  # type: ignore[arg-type]
+        payload = kind(**{field.name: data.draw(values) for field in fields})
+
+        def written(write: Any) -> object:
+            try:
+                return write()
+            except Exception as error:
+                return type(error)
+
+        expected = written(
+            lambda: {
+                field.name: converter.unstructure(getattr(payload, field.name), field.type)
+                for field in fields
+            }
+        )
+        assert written(lambda: snap._payload_document(payload)) == expected

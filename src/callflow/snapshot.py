@@ -46,7 +46,7 @@ with the clock, ticket book and promise ledger it goes on with.
 import hashlib
 import json
 import marshal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -61,8 +61,10 @@ from callflow.codec import (
     REFUSED,
     _read_datetime,
     _structure_checked,
+    _write_datetime,
     converter,
     plain_reader,
+    plain_writer,
     unstructure,
 )
 from callflow.desk import Desk
@@ -160,12 +162,15 @@ _LIFECYCLE_IDENTITY: Final = table_identity(LIFECYCLE)
 
 
 def _payload_document(payload: object) -> dict[str, Any]:
-    if not isinstance(payload, EventPayload):  # a call's own records always hold typed payloads
-        raise ValidationError("payload", payload, "must be an event's typed payload")
-    fields = attrs.fields(type(payload))  # type: ignore[arg-type]  # made by attrs.make_class
-    return {
-        field.name: unstructure_as(getattr(payload, field.name), field.type) for field in fields
-    }
+    write = _PAYLOAD_WRITERS.get(type(payload))
+    if write is None:
+        if not isinstance(payload, EventPayload):  # a call's own records always hold typed ones
+            raise ValidationError("payload", payload, "must be an event's typed payload")
+        write = _PAYLOAD_WRITERS[type(payload)] = plain_writer(type(payload), unstructure_as)
+    return write(payload)
+
+
+"""Each payload class's compiled writer (see :func:`callflow.codec.plain_writer`)."""
 
 
 def unstructure_as(value: object, kind: Any) -> Any:
@@ -174,6 +179,12 @@ def unstructure_as(value: object, kind: Any) -> Any:
         return converter.unstructure(value, unstructure_as=kind)
     except RecursionError:
         raise ValidationError("value", value, "is nested too deeply to be written") from None
+
+
+_PAYLOAD_WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    cls: plain_writer(cls, unstructure_as) for cls in EVENT_PAYLOADS.values()
+}
+"""Each payload class's compiled writer (see :func:`callflow.codec.plain_writer`)."""
 
 
 def record_document(record: EventRecord) -> dict[str, Any]:
@@ -191,7 +202,7 @@ def record_document(record: EventRecord) -> dict[str, Any]:
         "event": record.event,
         "from_stage": record.from_stage.value,
         "to_stage": record.to_stage.value,
-        "at": unstructure(record.at),
+        "at": _write_datetime(record.at) if type(record.at) is datetime else unstructure(record.at),
         "payload": _payload_document(record.payload),
     }
     if record.observed:
