@@ -15,6 +15,7 @@ __all__ = [
     "CallbackWindowError",
     "CallflowError",
     "ConcurrencyError",
+    "ConfigError",
     "InvalidDefinitionError",
     "InvalidTransitionError",
     "NoFreeLineError",
@@ -52,6 +53,13 @@ class SnapshotError(ValidationError):
 
     :attr:`field` is the path of the bad value inside the document, such as
     ``call.history[3].payload.step``.
+    """
+
+
+class ConfigError(ValidationError):
+    """An audit configuration (a Python object or a TOML table) has a bad setting.
+
+    :attr:`field` is the setting's key path, such as ``thresholds.max-rings``.
     """
 
 
