@@ -35,6 +35,7 @@ from callflow.errors import (
     SnapshotError,
     StoreError,
     TicketTransitionError,
+    TranscriptError,
     UnknownRuleError,
     ValidationError,
 )
@@ -157,6 +158,7 @@ __all__ = [
     "TicketClocks",
     "TicketStatus",
     "TicketTransitionError",
+    "TranscriptError",
     "TransferStyle",
     "Transition",
     "TransitionTable",
