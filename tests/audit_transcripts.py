@@ -24,7 +24,12 @@ def transcript(
         if turns is not None
         else [
             {"speaker": "agent", "text": "ACME IT, Giulia speaking.", "start": 0.0, "end": 3.0},
-            {"speaker": "caller", "text": "Outlook will not open, ASAP please.", "start": 3.5, "end": 8.0},
+            {
+                "speaker": "caller",
+                "text": "Outlook will not open, ASAP please.",
+                "start": 3.5,
+                "end": 8.0,
+            },
         ],
         "events": events,
         "context": {"task": None, "ended_by": "unknown", **context},

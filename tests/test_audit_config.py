@@ -86,8 +86,13 @@ class TestValues:
         assert caught.value.field == field
 
     def test_budget_and_thresholds(self) -> None:
-        config = AuditConfig(troubleshooting_budget=timedelta(minutes=5), thresholds=Thresholds(max_rings=3))
-        assert (config.troubleshooting_budget, config.thresholds.max_rings) == (timedelta(minutes=5), 3)
+        config = AuditConfig(
+            troubleshooting_budget=timedelta(minutes=5), thresholds=Thresholds(max_rings=3)
+        )
+        assert (config.troubleshooting_budget, config.thresholds.max_rings) == (
+            timedelta(minutes=5),
+            3,
+        )
         with pytest.raises(ConfigError):
             AuditConfig(troubleshooting_budget=timedelta(0))
         with pytest.raises(ConfigError):
@@ -103,7 +108,7 @@ class TestToml:
             'select = ["CF"]\nignore = ["CF706", "CF2"]\n'
             "troubleshooting-budget = 900\n"
             "[tool.callflow.thresholds]\nmax-rings = 3\nring-cadence = 5\n"
-            "[tool.callflow.phrases.pt]\nCF802 = [\"vou ver se consigo\"]\n",
+            '[tool.callflow.phrases.pt]\nCF802 = ["vou ver se consigo"]\n',
             encoding="utf-8",
         )
         config = load_config(path)
@@ -137,7 +142,9 @@ class TestToml:
             ("thresholds = 3\n", "thresholds"),
         ],
     )
-    def test_bad_settings_name_their_key_and_file(self, tmp_path: Path, text: str, field: str) -> None:
+    def test_bad_settings_name_their_key_and_file(
+        self, tmp_path: Path, text: str, field: str
+    ) -> None:
         path = tmp_path / "callflow.toml"
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError) as caught:

@@ -51,7 +51,11 @@ class TestCatalogue:
 
     def test_entries_read_their_rule(self) -> None:
         entry = RULEBOOK["CF706"]
-        assert (entry.code, entry.severity, entry.checked) == ("CF706", RULES["CF706"].severity, True)
+        assert (entry.code, entry.severity, entry.checked) == (
+            "CF706",
+            RULES["CF706"].severity,
+            True,
+        )
         assert entry.looks_at == {Looks.EVENTS}
         assert entry.section is Section.CLOSING
         assert not RULEBOOK["CF102"].checked
@@ -88,7 +92,10 @@ class TestRegistration:
             ({"looks_at": (), "section": Section.CLOSING}, "looks_at"),
             ({"looks_at": ("events",), "section": Section.CLOSING}, "looks_at"),
             ({"looks_at": (Looks.EVENTS,), "section": "closing"}, "section"),
-            ({"looks_at": (Looks.EVENTS,), "section": Section.CLOSING, "channels": ("fax",)}, "channels"),
+            (
+                {"looks_at": (Looks.EVENTS,), "section": Section.CLOSING, "channels": ("fax",)},
+                "channels",
+            ),
             ({"looks_at": (Looks.EVENTS,), "section": Section.CLOSING, "channels": ()}, "channels"),
             (
                 {"looks_at": (Looks.EVENTS,), "section": Section.CLOSING, "not_decidable": ""},
