@@ -139,7 +139,7 @@ def _read_lines(
         try:
             if isinstance(line, TranscriptError):
                 raise line
-            transcript = Transcript.from_json(line, limits=limits)
+            transcript = Transcript.from_json(line.rstrip("\r\n"), limits=limits)
         except TranscriptError as error:
             located = _on_line(error, number)
             if on_error is None:
