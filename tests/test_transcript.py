@@ -438,6 +438,8 @@ class TestJsonLines:
 
     def test_bad_arguments_are_refused_at_once(self) -> None:
         assert "on_error" == refusal(lambda: iter_transcripts([], on_error=5)).field  # type: ignore[arg-type]
+        assert "on_error" == refusal(lambda: iter_transcripts([], on_error=lambda: 1)).field
+        assert "on_error" == refusal(lambda: load_transcripts([], on_error=lambda: 1)).field
         assert "limits" == refusal(lambda: iter_transcripts([], limits=None)).field  # type: ignore[arg-type]
 
     def test_lines_that_are_not_text_are_bad_lines(self) -> None:
