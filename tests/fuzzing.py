@@ -465,6 +465,21 @@ def _safe_str(value: object) -> str:
 
 def _aftercare(value: object) -> tuple[str, BaseException] | None:
     """The first non-callflow error from using an accepted call's result, if any."""
+    if inspect.isgenerator(value) and "callflow" in value.gi_code.co_filename:
+        # A lazy reader (iter_transcripts): its errors come as it is read, so it is read.
+        try:
+            with watchdog(LIMIT):
+                for _ in itertools.islice(value, 1_000):
+                    pass
+        except CallflowError:
+            pass
+        except Exception as error:
+            return "reading the result", error
+        except _Overtime as error:
+            return "reading the result", error
+        finally:
+            value.close()
+        return None
     objects = list(value[:3]) if isinstance(value, tuple) else [value]
     for obj in objects:
         if not _is_callflow_object(obj):
