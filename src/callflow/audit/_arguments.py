@@ -56,6 +56,13 @@ def write_arguments(payload: EventPayload) -> dict[str, Any]:
     }
 
 
+def _kind(kind: object) -> str:
+    """How an error names a type: ``a Caller``, ``of type str | None``."""
+    if isinstance(kind, type):
+        return f"a {kind.__name__}"
+    return f"of type {kind}".replace("callflow.", "")
+
+
 def typed_arguments(event: str, given: object, where: str) -> EventPayload:
     """``given`` (a mapping of argument names to values) as ``event``'s typed payload.
 
@@ -79,6 +86,6 @@ def typed_arguments(event: str, given: object, where: str) -> EventPayload:
         try:
             document[key] = converter.unstructure(value, unstructure_as=names[key].type)
         except Exception:  # any object at all may be given: it cannot be written, so refused
-            reason = f"cannot be written as {names[key].type}"
+            reason = f"must be {_kind(names[key].type)}"
             raise ValidationError(f"{where}.{key}", value, reason) from None
     return read_arguments(event, document, where)

@@ -38,9 +38,11 @@ FIELDS: Final = (
     "context",
 )
 """A transcript's keys, in the order it is written."""
-REQUIRED: Final = frozenset({"call_id", "channel", "language", "agent", "caller", "started_at"})
-"""The keys a document must have; ``turns`` too (see :data:`_REQUIRED_ORDER`)."""
-_REQUIRED_ORDER: Final = (*sorted(REQUIRED), "turns")
+REQUIRED: Final = frozenset(
+    {"call_id", "channel", "language", "agent", "caller", "started_at", "turns"}
+)
+"""The keys a document must have."""
+_REQUIRED_ORDER: Final = tuple(key for key in FIELDS if key in REQUIRED)
 _EVENT_KEYS: Final = ("event", "at", "arguments")
 
 

@@ -8,6 +8,7 @@ line is read no further than its limit allows); the only loops are over the
 input itself.
 """
 
+import inspect
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,8 +33,20 @@ _Line: TypeAlias = tuple[int, str | TranscriptError]
 
 
 def _check(on_error: object, limits: object) -> DocumentLimits:
-    if on_error is not None and not callable(on_error):
-        raise TranscriptError("on_error", on_error, "must be None or a callable taking the error")
+    """The readers' arguments, checked before anything is read."""
+    if on_error is not None:
+        reason = "must be None or a callable taking the error as its one argument"
+        if not callable(on_error):
+            raise TranscriptError("on_error", on_error, reason)
+        try:
+            signature = inspect.signature(on_error)
+        except (TypeError, ValueError):  # a callable Python cannot describe: trusted
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(None)
+            except TypeError:
+                raise TranscriptError("on_error", on_error, reason) from None
     if not isinstance(limits, DocumentLimits):
         raise TranscriptError("limits", limits, "must be a DocumentLimits")
     return limits
@@ -139,7 +152,7 @@ def _read_lines(
         try:
             if isinstance(line, TranscriptError):
                 raise line
-            transcript = Transcript.from_json(line, limits=limits)
+            transcript = Transcript.from_json(line.rstrip("\r\n"), limits=limits)
         except TranscriptError as error:
             located = _on_line(error, number)
             if on_error is None:

@@ -92,8 +92,7 @@ user_id=None), verified=True))
     >>> TranscriptEvent("identify", 12.5, {"caller": "Ana Souza"})
     Traceback (most recent call last):
     ...
-    callflow.errors.ValidationError: 'arguments.caller' must be a mapping of Caller's fields \
-(got 'Ana Souza')
+    callflow.errors.ValidationError: 'arguments.caller' must be a Caller (got 'Ana Souza')
     """
 
     event: str = attrs.field(validator=_event)
