@@ -125,14 +125,15 @@ def make_line(rng: random.Random, index: int) -> str:
         "started_at": f"2020-06-{1 + index % 28:02d}T09:{index % 60:02d}:00+00:00",
         "turns": turns,
         "events": [
-            {"event": "answer", "at": turns[0]["start"], "arguments": {"rings": 2}},
+            {"event": "answer", "at": turns[0]["start"], "rings": 2},
             {
                 "event": "identify",
                 "at": turns[3]["end"],
-                "arguments": {"caller": {"name": name, "user_id": None}, "verified": True},
+                "caller": {"name": name, "user_id": None},
+                "verified": True,
             },
-            {"event": "listen", "at": turns[5]["start"], "arguments": {"problem": "card stolen"}},
-            {"event": "hang_up", "at": turns[-1]["end"], "arguments": {"by": "caller"}},
+            {"event": "listen", "at": turns[5]["start"], "problem": "card stolen"},
+            {"event": "hang_up", "at": turns[-1]["end"], "by": "caller"},
         ],
         "context": {"task": "replace card", "ended_by": "caller"},
     }

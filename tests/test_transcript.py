@@ -62,11 +62,11 @@ def document(**changes: Any) -> dict[str, Any]:
             {"speaker": "caller", "text": "my name is patricia brown"},
         ],
         "events": [
-            {"event": "answer", "at": 1.669, "arguments": {"rings": 1}},
+            {"event": "answer", "at": 1.669, "rings": 1},
             {
                 "event": "identify",
                 "at": 13.72,
-                "arguments": {"caller": {"name": "Patricia Brown", "user_id": None}},
+                "caller": {"name": "Patricia Brown", "user_id": None},
             },
         ],
         "context": {"task": "replace card", "ended_by": "caller"},
@@ -206,7 +206,7 @@ class TestDocuments:
         assert Caller("Patricia Brown") == transcript.events[1].arguments["caller"]
         expected = copy.deepcopy(data)
         expected["turns"][2].update(start=None, end=None)
-        expected["events"][1]["arguments"]["verified"] = False
+        expected["events"][1]["verified"] = False
         assert expected == transcript.to_dict()
         text = transcript.to_json()
         assert "\n" not in text
@@ -258,11 +258,10 @@ class TestDocuments:
             (("events", 0, "at"), True, "events[0].at"),
             (("events", 0, "when"), 1, "events[0].when"),
             (("events", 1, "at"), 1.0, "events[1].at"),
-            (("events", 0, "arguments"), [], "events[0].arguments"),
-            (("events", 0, "arguments", "rings"), 1.5, "events[0].arguments.rings"),
-            (("events", 0, "arguments", "colour"), 1, "events[0].arguments.colour"),
-            (("events", 1, "arguments", "caller"), "Ana", "events[1].arguments.caller"),
-            (("events", 1, "arguments", "caller", "name"), 1, "events[1].arguments.caller.name"),
+            (("events", 0, "rings"), 1.5, "events[0].rings"),
+            (("events", 0, "colour"), 1, "events[0].colour"),
+            (("events", 1, "caller"), "Ana", "events[1].caller"),
+            (("events", 1, "caller", "name"), 1, "events[1].caller.name"),
             (("context",), "x", "context"),
             (("context", "ended_by"), "both", "context.ended_by"),
             (("colour",), "red", "colour"),
@@ -532,9 +531,9 @@ class TestSchema:
             (("turns", 0, "end"), "4"),
             (("events", 0, "event"), "ring"),
             (("events", 0, "at"), -2),
-            (("events", 0, "arguments", "rings"), "one"),
-            (("events", 1, "arguments", "caller"), {"user_id": "E1"}),
-            (("events", 1, "arguments"), {}),
+            (("events", 0, "rings"), "one"),
+            (("events", 1, "caller"), {"user_id": "E1"}),
+            (("events", 1, "verified"), "yes"),
             (("context", "ended_by"), "nobody"),
             (("colour",), "red"),
         ],
@@ -554,7 +553,7 @@ class TestSchema:
     def test_an_event_needing_arguments_must_have_them(self) -> None:
         data = document(events=[{"event": "propose", "at": 1}])
         assert not VALIDATOR.is_valid(data)
-        assert "events[0].arguments.plan" == refusal(lambda: Transcript.from_dict(data)).field
+        assert "events[0].plan" == refusal(lambda: Transcript.from_dict(data)).field
         assert VALIDATOR.is_valid(document(events=[{"event": "answer", "at": 1}]))
 
 

@@ -43,7 +43,7 @@ REQUIRED: Final = frozenset(
 )
 """The keys a document must have."""
 _REQUIRED_ORDER: Final = tuple(key for key in FIELDS if key in REQUIRED)
-_EVENT_KEYS: Final = ("event", "at", "arguments")
+_EVENT_KEYS: Final = ("event", "at")
 
 
 def _structured(data: object, kind: Any, where: str) -> Any:
@@ -81,18 +81,17 @@ def _turn(data: object, index: int) -> Turn:
 
 
 def _event(data: object, where: str) -> TranscriptEvent:
+    """An event: its name, its time, and its arguments as the object's other keys."""
     if not isinstance(data, Mapping):
         raise ValidationError(where, data, "must be an event, as a JSON object")
-    for key in data:
-        if key not in _EVENT_KEYS:
-            raise ValidationError(f"{where}.{key}", data[key], "is not a field of an event")
     if "event" not in data or "at" not in data:
         missing = "event" if "event" not in data else "at"
         raise ValidationError(f"{where}.{missing}", None, "is required: the event has no such key")
     event = check_event(f"{where}.event", data["event"])
     at = data["at"]
     check_seconds(f"{where}.at", float(at) if type(at) is int and abs(at) <= 2**53 else at)
-    arguments: EventPayload = read_arguments(event, data.get("arguments", {}), f"{where}.arguments")
+    given = {key: value for key, value in data.items() if key not in _EVENT_KEYS}
+    arguments: EventPayload = read_arguments(event, given, where)
     return TranscriptEvent._checked(event, float(at), arguments)
 
 
@@ -166,7 +165,7 @@ def write_fields(transcript: Any) -> dict[str, Any]:
         "started_at": unstructure(transcript.started_at),
         "turns": [unstructure(turn) for turn in transcript.turns],
         "events": [
-            {"event": event.event, "at": event.at, "arguments": write_arguments(event.arguments)}
+            {"event": event.event, "at": event.at, **write_arguments(event.arguments)}
             for event in transcript.events
         ],
         "context": unstructure(transcript.context),

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from callflow._schema import DIALECT, SchemaBuilder, to_json
-from callflow.audit.transcript import Transcript, TranscriptEvent, Turn
+from callflow.audit.transcript import Transcript, Turn
 from callflow.events import payload_class
 from callflow.stages import PROCEDURE
 
@@ -43,30 +43,51 @@ def _requires_arguments(event: str) -> bool:
     return any(field.default is attrs.NOTHING for field in attrs.fields(cls))  # type: ignore[arg-type]
 
 
-def _events(builder: SchemaBuilder) -> Schema:
-    """Each event's arguments are its payload's; required when the event method requires some."""
-    payloads: dict[object, object] = {event: payload_class(event) for event in PROCEDURE.events}
-    tagged = builder.tagged("event", payloads, field="arguments")
-    for branch in tagged["allOf"]:
-        event = branch["if"]["properties"]["event"]["const"]
+def _event_schema(builder: SchemaBuilder) -> Schema:
+    """An event object: ``event``, ``at`` and, beside them, its payload's fields.
+
+    Each event's branch pins ``event`` and lists its arguments (the payload
+    class's fields, required when the event method requires them);
+    ``unevaluatedProperties`` then refuses any key no branch knows.
+    """
+    branches = []
+    for event in PROCEDURE.events:
+        cls = payload_class(event)
+        builder.ref(cls)  # defines the payload and the types its fields use
+        payload = builder.defs()[cls.__name__]
+        then: Schema = {"properties": payload.get("properties", {})}
         if _requires_arguments(event):
-            branch["then"]["required"] = ["arguments"]
-    tagged["required"] = ["event"]  # "arguments" may be left out: the method's defaults
-    return tagged
+            then["required"] = payload.get("required", [])
+        pinned = {"properties": {"event": {"const": event}}, "required": ["event"]}
+        branches.append({"if": pinned, "then": then})
+    return {
+        "type": "object",
+        "properties": {
+            "event": {"enum": list(PROCEDURE.events)},
+            "at": {"type": "number", **_NOT_NEGATIVE},
+        },
+        "required": ["at", "event"],
+        "allOf": branches,
+        "unevaluatedProperties": False,
+    }
 
 
 def transcript_schema() -> Schema:
     """The JSON Schema (2020-12) of a transcript, as :meth:`Transcript.to_dict` writes it."""
     builder = SchemaBuilder()
-    builder.refine(TranscriptEvent, _events(builder))
-    builder.refine(TranscriptEvent, {"properties": {"at": _NOT_NEGATIVE}})
     builder.refine(Turn, {"properties": {"start": _NOT_NEGATIVE, "end": _NOT_NEGATIVE}})
+    event = _event_schema(builder)
+    body = builder.schema(Transcript)
+    defs = builder.defs()
+    defs["TranscriptEvent"] = event
+    for cls in {payload_class(name) for name in PROCEDURE.events}:
+        defs.pop(cls.__name__, None)  # inlined in the event's branches
     document: Schema = {
         "$schema": DIALECT,
         "$id": SCHEMA_ID,
         "title": "callflow transcript of a recorded call, version 1",
-        **builder.schema(Transcript),
-        "$defs": builder.defs(),
+        **body,
+        "$defs": defs,
     }
     result: Schema = json.loads(to_json(document))  # canonical: keys sorted at every level
     return result
