@@ -143,6 +143,16 @@ def _index(instance: object, attribute: "attrs.Attribute[Any]", value: object) -
         raise ValidationError(attribute.name, value, "must be an index: a whole number, 0 or more")
 
 
+def _optional_index(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None:
+        _index(instance, attribute, value)
+
+
+def _optional_evidence(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (type(value) is not str or not value.strip()):
+        raise ValidationError(attribute.name, value, "must be the quoted words, as non-empty text")
+
+
 @attrs.frozen
 class Finding:
     """A departure from the procedure, found while driving or auditing a call.
@@ -153,6 +163,9 @@ class Finding:
         event_index: the index in ``call.history`` of the event it concerns.
         event: that event's name.
         stage: the stage the call was in when the event came.
+        turn: in an audited transcript, the index of the turn it concerns
+            (``None`` when the turns carry no times, or for a live call).
+        evidence: the words quoted from that turn, or ``None``.
     """
 
     rule: str = attrs.field(validator=_text)
@@ -160,6 +173,8 @@ class Finding:
     event_index: int = attrs.field(validator=_index)
     event: str = attrs.field(validator=_name)
     stage: Stage = attrs.field(validator=_stage)
+    turn: int | None = attrs.field(default=None, validator=_optional_index, kw_only=True)
+    evidence: str | None = attrs.field(default=None, validator=_optional_evidence, kw_only=True)
 
 
 def _optional_text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
