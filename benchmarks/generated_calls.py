@@ -57,7 +57,9 @@ def _events(rng: random.Random, times: list[float]) -> list[dict[str, Any]]:
         events.append({"event": "verify", "at": times[3], "method": "personal_details"})
     events.append({"event": "troubleshoot", "at": times[4], "step": "Restarted the laptop"})
     if shape == 2:
-        events.append({"event": "hold", "at": times[8], "reason": "check the logs", "asked_permission": True})
+        events.append(
+            {"event": "hold", "at": times[8], "reason": "check the logs", "asked_permission": True}
+        )
         events.append({"event": "resume", "at": times[10], "thanked": True})
     events.append({"event": "diagnose", "at": times[10] + 0.5, "label": "corrupt Outlook profile"})
     events.append({"event": "propose", "at": times[12], "plan": "Rebuild the profile"})
@@ -70,7 +72,9 @@ def _events(rng: random.Random, times: list[float]) -> list[dict[str, Any]]:
             "anything_else_asked": shape != 3,
         }
     )
-    events.append({"event": "hang_up", "at": times[19] + 1, "by": "agent" if shape == 3 else "caller"})
+    events.append(
+        {"event": "hang_up", "at": times[19] + 1, "by": "agent" if shape == 3 else "caller"}
+    )
     return events
 
 

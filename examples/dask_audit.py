@@ -37,7 +37,9 @@ def audit_line(line: str) -> dict[str, Any]:
 def audit_folder(folder: Path, *, workers: int = 2) -> list[dict[str, Any]]:
     """Every transcript in ``folder/*.jsonl``, audited on a local cluster of ``workers`` processes."""
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         Client(cluster),
     ):
         lines = db.read_text(str(folder / "*.jsonl")).filter(str.strip)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from callflow.audit import _catalogue  # noqa: F401  (codes are described before checks)
 from callflow.audit.rulebook import RULEBOOK
+from callflow.errors import ValidationError
 from callflow.records import Finding
 
 if TYPE_CHECKING:  # the engine imports this module
@@ -53,9 +54,17 @@ _LEAVES_TROUBLESHOOTING = frozenset(
 )
 
 
+def _check_context(context: object) -> None:
+    from callflow.audit.engine import AuditContext  # the engine imports this module
+
+    if type(context) is not AuditContext:
+        raise ValidationError("context", context, "must be a callflow.audit.AuditContext")
+
+
 @RULEBOOK.check("procedure", *PROCEDURE_CODES)
 def procedure(context: "AuditContext") -> Iterator[Finding]:
     """The findings the call made while the transcript's events replayed through the procedure."""
+    _check_context(context)
     if context.call is not None:
         yield from context.call.findings
 
@@ -68,6 +77,7 @@ def troubleshooting_budget(context: "AuditContext") -> Iterator[Finding]:
     diagnosis, an answer, an assignment, a transfer or a manager request.
     One finding, at the first event past the budget (or the last event).
     """
+    _check_context(context)
     call = context.call
     if call is None:
         return

@@ -59,7 +59,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="+", metavar="FILE", help="JSON or JSON Lines; - for stdin")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--select", metavar="CODES", help="comma-separated code prefixes to report")
-    parser.add_argument("--ignore", metavar="CODES", help="comma-separated code prefixes to leave out")
+    parser.add_argument(
+        "--ignore", metavar="CODES", help="comma-separated code prefixes to leave out"
+    )
     parser.add_argument(
         "--config",
         metavar="PATH",

@@ -59,9 +59,12 @@ def _prefixes(field: str, value: object) -> tuple[str, ...]:
     for index, item in enumerate(value):
         if len(found) >= len(RULES) * 2:
             raise ConfigError(field, value, "must not name more prefixes than there are codes")
-        if type(item) is not str or not any(code.startswith(item) for code in RULES) or len(
-            item
-        ) < 2 or not item.startswith("CF"):
+        if (
+            type(item) is not str
+            or not any(code.startswith(item) for code in RULES)
+            or len(item) < 2
+            or not item.startswith("CF")
+        ):
             reason = "must be a rule code or a prefix of one, such as 'CF2' or 'CF205'"
             raise ConfigError(f"{field}[{index}]", item, reason)
         found.append(item)
@@ -136,6 +139,8 @@ class AuditConfig:
 
     def reports(self, code: str) -> bool:
         """Whether a finding with ``code`` is reported under this configuration."""
+        if type(code) is not str:
+            raise ConfigError("code", code, "must be a rule code, as text")
         chosen = max((len(p) for p in self.select if code.startswith(p)), default=-1)
         dropped = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         return chosen > dropped
@@ -153,7 +158,9 @@ class AuditConfig:
         known = {"select", "ignore", "thresholds", "troubleshooting-budget", "phrases"}
         for key in table:
             if key not in known:
-                raise ConfigError(f"{prefix}{key}", table[key], f"is not a setting; known: {sorted(known)}")
+                raise ConfigError(
+                    f"{prefix}{key}", table[key], f"is not a setting; known: {sorted(known)}"
+                )
         arguments: dict[str, Any] = {}
         try:
             if "select" in table:
@@ -221,7 +228,9 @@ def load_config(path: str | Path) -> AuditConfig:
     except OSError as error:
         raise ConfigError("path", str(path), f"cannot be read: {error.strerror}") from None
     if len(data) > _MAX_CONFIG_BYTES:
-        raise ConfigError("path", str(path), f"is over {_MAX_CONFIG_BYTES} bytes: not a configuration")
+        raise ConfigError(
+            "path", str(path), f"is over {_MAX_CONFIG_BYTES} bytes: not a configuration"
+        )
     try:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

@@ -9,6 +9,7 @@ Its report is plain data: it pickles, so audits can run in other processes.
 """
 
 import bisect
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ import attrs
 
 from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
 from callflow.audit import _catalogue  # noqa: F401  (describes every code)
-from callflow.audit.config import AuditConfig
+from callflow.audit.config import LANGUAGES, AuditConfig
 from callflow.audit.rulebook import RULEBOOK, Rulebook
 from callflow.audit.transcript import Transcript, Turn
 from callflow.call import Call
@@ -25,12 +26,28 @@ from callflow.errors import CallflowError, TranscriptError, ValidationError
 from callflow.people import Agent
 from callflow.records import Finding
 from callflow.rules import RULES, Severity
+from callflow.validators import instance_of
 
 __all__ = ["AuditContext", "AuditReport", "audit"]
 
 # The longest quote a finding carries from a turn; longer turns are cut at a word.
 _EVIDENCE_CHARS = 200
 _DEFAULT_CONFIG = AuditConfig()
+
+
+def _optional_call(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and type(value) is not Call:
+        raise ValidationError(attribute.name, value, "must be a callflow Call or None")
+
+
+def _one_of(
+    choices: tuple[str, ...],
+) -> Callable[[object, "attrs.Attribute[Any]", object], None]:
+    def check(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+        if type(value) is not str or value not in choices:
+            raise ValidationError(attribute.name, value, f"must be one of {choices}")
+
+    return check
 
 
 @attrs.frozen
@@ -44,16 +61,33 @@ class AuditContext:
         config: the audit's configuration.
     """
 
-    transcript: Transcript
-    call: Call | None
-    config: AuditConfig
+    transcript: Transcript = attrs.field(validator=instance_of(Transcript))
+    call: Call | None = attrs.field(validator=_optional_call)
+    config: AuditConfig = attrs.field(validator=instance_of(AuditConfig))
 
     def seconds(self, event_index: int) -> float:
         """When record ``event_index`` of the call's history happened, in seconds from the start."""
         if self.call is None:
             raise ValidationError("event_index", event_index, "needs a transcript with events")
+        if type(event_index) is not int or not 0 <= event_index < len(self.call.history):
+            raise ValidationError("event_index", event_index, "must index the call's history")
         at = self.call.history[event_index].at
         return (at - self.transcript.started_at).total_seconds()
+
+
+def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value.strip():
+        raise ValidationError(attribute.name, value, "must be non-empty text")
+
+
+def _optional_text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _findings(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not tuple or not all(type(f) is Finding and f.rule in RULES for f in value):
+        raise ValidationError(attribute.name, value, "must be a tuple of catalogued Findings")
 
 
 @attrs.frozen
@@ -68,11 +102,11 @@ class AuditReport:
         findings: the findings reported, in the order of the call.
     """
 
-    call_id: str
-    channel: str
-    language: str
-    agent: str | None
-    findings: tuple[Finding, ...]
+    call_id: str = attrs.field(validator=_text)
+    channel: str = attrs.field(validator=_one_of(("phone", "chat")))
+    language: str = attrs.field(validator=attrs.validators.in_(LANGUAGES))
+    agent: str | None = attrs.field(validator=_optional_text)
+    findings: tuple[Finding, ...] = attrs.field(validator=_findings)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -146,7 +180,11 @@ def audit(
                 found.append(placed(context, finding))
     found.sort(key=lambda f: (f.event_index, -1 if f.turn is None else f.turn))
     return AuditReport(
-        transcript.call_id, transcript.channel, transcript.language, transcript.agent.name, tuple(found)
+        transcript.call_id,
+        transcript.channel,
+        transcript.language,
+        transcript.agent.name,
+        tuple(found),
     )
 
 
@@ -228,4 +266,3 @@ def quote(turn: Turn) -> str | None:
     if len(text) <= _EVIDENCE_CHARS:
         return text
     return text[:_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."
-

@@ -22,18 +22,28 @@ refuses a finding whose code its check did not declare.
 
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from callflow.errors import UnknownRuleError, ValidationError
 from callflow.records import Finding
 from callflow.rules import RULES, Rule, Severity
+from callflow.validators import instance_of
 
 if TYPE_CHECKING:
     from callflow.audit.engine import AuditContext
 
-__all__ = ["RULEBOOK", "Channel", "Check", "CheckFunction", "Looks", "Rulebook", "RuleEntry", "Section"]
+__all__ = [
+    "RULEBOOK",
+    "Channel",
+    "Check",
+    "CheckFunction",
+    "Looks",
+    "Rulebook",
+    "RuleEntry",
+    "Section",
+]
 
 Channel = Literal["phone", "chat"]
 CHANNELS: frozenset[Channel] = frozenset({"phone", "chat"})
@@ -71,6 +81,26 @@ class Check:
     run: CheckFunction = attrs.field(eq=False, repr=False)
 
 
+def _looks(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not frozenset or not value or not all(type(k) is Looks for k in value):
+        raise ValidationError(attribute.name, value, "must be a non-empty frozenset of Looks")
+
+
+def _channels(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not frozenset or not value or not value <= CHANNELS:
+        raise ValidationError(attribute.name, value, "must be a frozenset of 'phone' and 'chat'")
+
+
+def _reason(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (type(value) is not str or not value.strip()):
+        raise ValidationError(attribute.name, value, "must be the reason, as text, or None")
+
+
+def _names(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not tuple or not all(type(n) is str and n for n in value):
+        raise ValidationError(attribute.name, value, "must be a tuple of check names")
+
+
 @attrs.frozen
 class RuleEntry:
     """One catalogued rule as the audit knows it.
@@ -84,12 +114,12 @@ class RuleEntry:
         checks: the names of the registered checks that emit it.
     """
 
-    rule: Rule
-    looks_at: frozenset[Looks]
-    channels: frozenset[Channel]
-    section: Section
-    not_decidable: str | None = None
-    checks: tuple[str, ...] = ()
+    rule: Rule = attrs.field(validator=instance_of(Rule))
+    looks_at: frozenset[Looks] = attrs.field(validator=_looks)
+    channels: frozenset[Channel] = attrs.field(validator=_channels)
+    section: Section = attrs.field(validator=instance_of(Section))
+    not_decidable: str | None = attrs.field(default=None, validator=_reason)
+    checks: tuple[str, ...] = attrs.field(default=(), validator=_names)
 
     @property
     def code(self) -> str:
@@ -117,8 +147,8 @@ class Rulebook(Mapping[str, RuleEntry]):
     :meth:`undecidable`.
     """
 
-    _entries: dict[str, RuleEntry] = attrs.field(factory=dict)
-    _checks: dict[str, Check] = attrs.field(factory=dict)
+    _entries: dict[str, RuleEntry] = attrs.field(factory=dict, init=False)
+    _checks: dict[str, Check] = attrs.field(factory=dict, init=False)
 
     def __getitem__(self, code: str) -> RuleEntry:
         found = self._entries.get(code) if type(code) is str else None
