@@ -332,6 +332,36 @@ class TestGuardsOf:
             guarded().guards_of("force")
 
 
+class TestArrivalGuards:
+    """arrival_guards(event): the guards every row of the event into its destination has."""
+
+    def test_only_the_guards_common_to_every_way_in(self) -> None:
+        """Each guard once, in the order of the first row into the destination."""
+        table = guarded(
+            T("force", Door.SHUT, Door.OPEN, (HANDLE, KEY, KEY)),
+            T("force", Door.LOCKED, Door.OPEN, (KEY, BOLT, HANDLE)),
+        )
+        assert (HANDLE, KEY) == table.arrival_guards("force")
+
+    def test_a_repeat_in_the_destination_is_a_way_in(self) -> None:
+        """A guarded entry and an unguarded repeat there: nothing is owed by every way in."""
+        table = guarded(T("force", Door.SHUT, Door.OPEN, (KEY,)), T("force", Door.OPEN, Door.OPEN))
+        assert () == table.arrival_guards("force")
+
+    def test_rows_leading_elsewhere_say_nothing(self) -> None:
+        """An internal row elsewhere is not a way into the event's destination."""
+        table = guarded(
+            T("force", Door.SHUT, Door.OPEN, (KEY,)), T("force", Door.LOCKED, Door.LOCKED, (BOLT,))
+        )
+        assert (KEY,) == table.arrival_guards("force")
+
+    def test_an_internal_only_event_owes_nothing(self) -> None:
+        """It goes nowhere when forced: no guard; an unknown event is a ValidationError."""
+        assert () == guarded().arrival_guards("knock")
+        with pytest.raises(ValidationError, match="'event' must be an event of the table"):
+            guarded().arrival_guards("force")
+
+
 def needs(rule: str | None, requirement: str, attribute: str) -> Guard[Any]:
     """A guard met by a subject whose ``attribute`` is true; it notes each subject it checks."""
 
@@ -402,14 +432,31 @@ class TestJudge:
         assert (None, Door.OPEN, (), False) == (*verdict, verdict.allowed)
         assert [] == subject.checked
 
-    def test_forced_it_goes_where_the_event_goes_and_every_guard_is_checked(self) -> None:
-        """Performed anyway: to the event's destination, judged by every row's guards."""
+    def test_forced_it_goes_where_the_event_goes_judged_by_the_guards_every_way_in_has(
+        self,
+    ) -> None:
+        """Performed anyway: to the event's destination, judged by its arrival guards only.
+
+        SHUT -> OPEN needs a key and a handle, LOCKED -> OPEN a bolt: no guard
+        is common to both ways in, so none is owed by a forced ``force``.
+        """
         subject = door(bolt=True)
         verdict = forcing().judge(Door.OPEN, "force", subject, forced=True)
-        assert (None, Door.OPEN, (HAS_KEY, HAS_HANDLE)) == verdict
-        assert ["a key", "a handle", "a bolt"] == subject.checked
+        assert (None, Door.OPEN, ()) == verdict
+        assert [] == subject.checked
         gone = forcing().judge(Door.LOCKED, "remove", door(), forced=True)
         assert (None, Door.GONE, ()) == gone
+
+    def test_forced_the_guards_common_to_every_way_in_are_checked(self) -> None:
+        """A guard every row into the destination has is owed however the subject got there."""
+        table = guarded(
+            T("force", Door.SHUT, Door.OPEN, (HAS_KEY, HAS_HANDLE)),
+            T("force", Door.LOCKED, Door.OPEN, (HAS_BOLT, HAS_KEY)),
+        )
+        subject = door(handle=True)
+        verdict = table.judge(Door.OPEN, "force", subject, forced=True)
+        assert (None, Door.OPEN, (HAS_KEY,)) == verdict
+        assert ["a key"] == subject.checked
 
     def test_forced_an_internal_only_event_stays(self) -> None:
         """An event that leads nowhere from anywhere (``knock``) leaves the state as it is."""

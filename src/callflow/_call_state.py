@@ -71,6 +71,9 @@ class CallState:
     _call_id: str | None = attrs.field(default=None, kw_only=True, alias="call_id")
     _promises: PromiseLedger | None = attrs.field(default=None, kw_only=True, alias="promises")
     _stage: Stage = attrs.field(default=Stage.RINGING, init=False)
+    # Audit mode: the stage an out-of-order event took the call from, which the
+    # next event may resume from (callflow._recorder.judged_stage).
+    _left_stage: Stage | None = attrs.field(default=None, init=False)
     _history: list[EventRecord] = attrs.field(factory=list, init=False)
     _findings: list[Finding] = attrs.field(factory=list, init=False)
     _caller: Caller | None = attrs.field(default=None, init=False)

@@ -23,7 +23,7 @@ import attrs
 from callflow import _replay
 from callflow._call_state import CallState, Mode, Party
 from callflow._casework import CaseFile, callback_after, update_due
-from callflow._recorder import finish, fire, keep_line, line_departures, note
+from callflow._recorder import finish, fire, judged_stage, keep_line, line_departures, note
 from callflow.book import TicketBook, check_book
 from callflow.clock import Clock, check_aware
 from callflow.errors import ValidationError
@@ -261,7 +261,7 @@ class Call(CallState):
             breaches = list(owed)
             if (
                 escalation.kind is EscalationKind.HIERARCHICAL
-                and PROCEDURE.transition(self._stage, "assign") is None
+                and PROCEDURE.transition(judged_stage(self, "assign"), "assign") is None
             ):
                 skipped = "a request for a manager skipped the procedure: record it and go on"
                 breaches.append(RuleBreach("CF605", skipped, "kind"))
@@ -321,6 +321,9 @@ class Call(CallState):
                 finish(self, Outcome.ASSIGNED)
             else:
                 finish(self, Outcome.UNRESOLVED)
+                if all(finding.rule != "CF705" for finding in self._findings):
+                    unresolved = "the call ended with neither a fix nor an assignment"
+                    note(self, "CF705", unresolved, index)  # audit mode: the goodbye was early
             if not self._anything_else_asked:
                 asked = "the call ended without asking if there was anything else"
                 note(self, "CF702", asked, index)
