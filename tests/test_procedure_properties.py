@@ -48,15 +48,18 @@ AGENT = Agent(name="Bill", organisation="ACME Corp")
 DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "answer": {"rings": None},
     "identify": {"verified": False},
-    "listen": {"problem": None},
+    "verify": {},
+    "listen": {"problem": None, "needs_verification": True},
     "follow_up": {"notes_read": True},
     "troubleshoot": {"step": None, "result": None},
     "diagnose": {"label": None},
     "propose": {},
+    "inform": {},
     "implement": {},
     "assign": {},
     "request_manager": {},
     "goodbye": {"resolution_confirmed": False, "anything_else_asked": False},
+    "confirm_resolution": {},
     "hang_up": {"by": "caller"},
     "screen": {"available": None},
     "hold": {"reason": None, "asked_permission": False, "words": None},
@@ -93,10 +96,12 @@ class Model:
     stage: Stage = PROCEDURE.initial
     caller: Caller | None = None
     caller_verified: bool = False
+    needs_said: bool | None = None  # what the statements of the problem said of verification
     problem: str | None = None
     diagnosis: str | None = None
     plan: str | None = None
     fix: str | None = None
+    answer_given: str | None = None
     assigned_to: str | None = None
     follow_up_of: str | None = None
     resolution_confirmed: bool = False
@@ -116,6 +121,14 @@ class Model:
     @property
     def assigned(self) -> bool:
         return self.assigned_to is not None
+
+    @property
+    def informed(self) -> bool:
+        return self.answer_given is not None
+
+    @property
+    def verification_needed(self) -> bool:
+        return self.needs_said is not False
 
     @property
     def check_in_due(self) -> datetime | None:
@@ -191,19 +204,30 @@ class Model:
             if rings > self.thresholds.max_rings:
                 self.findings.append(("CF101", index, event, source))
         elif event == "identify":
-            self.caller, self.caller_verified = kwargs["caller"], kwargs["verified"]
-        elif event == "listen" and kwargs["problem"] is not None:
-            self.problem = kwargs["problem"]
+            same = self.caller is None or self.caller == kwargs["caller"]
+            self.caller_verified = kwargs["verified"] or (same and self.caller_verified)
+            self.caller = kwargs["caller"]
+        elif event == "verify":
+            self.caller_verified = True
+        elif event == "listen":
+            if kwargs["problem"] is not None:
+                self.problem = kwargs["problem"]
+            said = kwargs["needs_verification"]
+            self.needs_said = said if self.needs_said is None else self.needs_said or said
         elif event == "follow_up":
             self.follow_up_of = kwargs["ticket"]
         elif event == "troubleshoot" and source is Stage.IMPLEMENT_OR_ASSIGN:
-            self.fix = None  # the fix failed
+            self.fix = self.answer_given = None  # the fix (or the answer) failed
         elif event == "diagnose" and kwargs["label"] is not None:
             self.diagnosis = kwargs["label"]
         elif event == "propose":
             self.plan = kwargs["plan"]
         elif event == "implement":
             self.fix = kwargs["action"]
+        elif event == "inform":
+            self.answer_given = kwargs["answer"]
+        elif event == "confirm_resolution":
+            self.resolution_confirmed = True
         elif event == "assign":
             self.assigned_to = kwargs["escalation"].to.name
         elif event == "goodbye":
@@ -221,6 +245,8 @@ class Model:
                 if self.fixed
                 else Outcome.ASSIGNED
                 if self.assigned
+                else Outcome.RESOLVED
+                if self.informed
                 else Outcome.UNRESOLVED
             )
             self.on_hold, self.hold_contact = False, None

@@ -24,6 +24,7 @@ from callflow.stages import (
     NOT_ON_HOLD,
     ON_HOLD,
     RESOLUTION_CONFIRMED,
+    TICKET_WELL_WRITTEN,
 )
 
 INITIAL, ACTIVE, FINAL = StateKind.INITIAL, StateKind.ACTIVE, StateKind.FINAL
@@ -506,11 +507,14 @@ class TestProcedureAnswers:
         )
 
     def test_events(self) -> None:
-        """The seventeen events of the procedure."""
+        """The twenty-two events of the procedure."""
         expected = {
             "answer",
             "identify",
+            "verify",
             "listen",
+            "inform",
+            "confirm_resolution",
             "follow_up",
             "troubleshoot",
             "diagnose",
@@ -536,6 +540,9 @@ class TestProcedureAnswers:
         [
             ("answer", Stage.GREETING),
             ("identify", None),
+            ("verify", None),
+            ("confirm_resolution", None),
+            ("inform", Stage.IMPLEMENT_OR_ASSIGN),
             ("listen", Stage.VENTING),
             ("follow_up", Stage.IMPLEMENT_OR_ASSIGN),
             ("troubleshoot", Stage.TROUBLESHOOTING),
@@ -571,8 +578,13 @@ class TestProcedureAnswers:
     @pytest.mark.parametrize(
         ("event", "guards"),
         [
-            ("listen", (CALLER_VERIFIED,)),
+            ("listen", ()),
+            ("verify", ()),
+            ("identify", ()),
             ("follow_up", (CALLER_VERIFIED,)),
+            ("implement", (CALLER_VERIFIED,)),
+            ("inform", (CALLER_VERIFIED,)),
+            ("assign", (CALLER_VERIFIED, TICKET_WELL_WRITTEN)),
             ("propose", (DIAGNOSIS_RECORDED,)),
             ("goodbye", (FIXED_OR_ASSIGNED,)),
             ("hang_up", (RESOLUTION_CONFIRMED,)),
@@ -602,22 +614,46 @@ class TestProcedureAnswers:
         ]
         assert expected == [guard.rule for guard in guards]
 
-    def test_the_guard_is_on_the_row_that_leaves_the_stage(self) -> None:
-        """``listen`` needs a verified caller out of GREETING, not while VENTING."""
-        expected: tuple[tuple[object, ...], tuple[object, ...]] = ((CALLER_VERIFIED,), ())
+    def test_the_guard_is_on_the_rows_that_act_on_the_account(self) -> None:
+        """CF205 guards what acts on or discloses an account, wherever it is; not ``listen``."""
+        guarded_by = {
+            (row.event, row.source)
+            for row in PROCEDURE.transitions
+            if CALLER_VERIFIED in row.guards
+        }
+        acting = {"follow_up", "implement", "assign", "inform"}
+        expected = {(row.event, row.source) for row in PROCEDURE.transitions if row.event in acting}
+        assert expected == guarded_by
         greeting = PROCEDURE.transition(Stage.GREETING, "listen")
-        venting = PROCEDURE.transition(Stage.VENTING, "listen")
         assert greeting is not None
-        assert venting is not None
-        assert expected == (greeting.guards, venting.guards)
-        assert (greeting.internal, venting.internal) == (False, True)
+        assert () == greeting.guards
+
+    @pytest.mark.parametrize(
+        ("event", "guards"),
+        [
+            ("goodbye", ()),  # a repeat in GOODBYE owes no fix
+            ("implement", (CALLER_VERIFIED,)),
+            ("assign", (CALLER_VERIFIED, TICKET_WELL_WRITTEN)),
+            ("propose", (DIAGNOSIS_RECORDED,)),
+            ("hang_up", (RESOLUTION_CONFIRMED,)),
+            ("hold", ()),  # stays where it is
+            ("listen", ()),
+        ],
+    )
+    def test_arrival_guards(self, event: str, guards: tuple[object, ...]) -> None:
+        """What a forced event owes: the guards every way into its destination has."""
+        assert guards == PROCEDURE.arrival_guards(event)
 
     def test_outgoing(self) -> None:
         """The rows leaving a few stages, in table order."""
         expected = {
             Stage.RINGING: [("answer", Stage.GREETING), ("abandon", Stage.ABANDONED)],
             Stage.GOODBYE: [
+                ("identify", Stage.GOODBYE),
+                ("verify", Stage.GOODBYE),
                 ("goodbye", Stage.GOODBYE),
+                ("inform", Stage.GOODBYE),
+                ("confirm_resolution", Stage.GOODBYE),
                 ("hang_up", Stage.ENDED),
                 ("hold", Stage.GOODBYE),
                 ("check_in", Stage.GOODBYE),

@@ -6,6 +6,7 @@ state changes only through those events.
 """
 
 import enum
+import typing
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
@@ -28,10 +29,23 @@ from callflow.thresholds import Thresholds
 from callflow.ticket import Ticket
 from callflow.validators import instance_of, to_member
 
-__all__ = ["CallState", "Mode", "Party"]
+__all__ = ["CallState", "Mode", "Party", "VerificationMethod"]
 
-Party = Literal["caller", "agent"]
-"""Who ended the call."""
+Party = Literal["caller", "agent", "unknown"]
+"""Who ended the call (``"unknown"`` when a recording does not say: CF706 is not judged)."""
+PARTIES: tuple[Party, ...] = ("caller", "agent", "unknown")
+
+VerificationMethod = Literal[
+    "personal_details",
+    "account_details",
+    "purchase",
+    "security_question",
+    "one_time_code",
+    "callback",
+    "other",
+]
+"""How the caller's identity was confirmed (:meth:`callflow.Call.verify`)."""
+VERIFICATION_METHODS: tuple[VerificationMethod, ...] = typing.get_args(VerificationMethod)
 
 
 class Mode(enum.Enum):
@@ -78,10 +92,13 @@ class CallState:
     _findings: list[Finding] = attrs.field(factory=list, init=False)
     _caller: Caller | None = attrs.field(default=None, init=False)
     _caller_verified: bool = attrs.field(default=False, init=False)
+    # Whether the caller's request needs a verified caller (None: not stated yet, so it does).
+    _verification_needed: bool | None = attrs.field(default=None, init=False)
     _problem: str | None = attrs.field(default=None, init=False)
     _diagnosis: str | None = attrs.field(default=None, init=False)
     _plan: str | None = attrs.field(default=None, init=False)
     _fix: str | None = attrs.field(default=None, init=False)
+    _answer_given: str | None = attrs.field(default=None, init=False)
     _escalation: Escalation | None = attrs.field(default=None, init=False)
     _follow_up_of: str | None = attrs.field(default=None, init=False)
     _case: CaseFile = attrs.field(init=False)  # the call's ticket, and what events write in it
@@ -147,6 +164,16 @@ class CallState:
         return self._caller_verified
 
     @property
+    def verification_needed(self) -> bool:
+        """Whether the caller's request needs a verified caller (CF205).
+
+        Until a statement of the problem says otherwise it does; once one
+        does (``listen(needs_verification=True)``, the default), it does for
+        the rest of the call.
+        """
+        return self._verification_needed is not False
+
+    @property
     def problem(self) -> str | None:
         """The latest problem statement heard while venting."""
         return self._problem
@@ -179,6 +206,16 @@ class CallState:
     def fixed(self) -> bool:
         """Whether a fix was implemented and has not failed since."""
         return self._fix is not None
+
+    @property
+    def answer_given(self) -> str | None:
+        """The latest answer given to the caller's question, unless troubleshooting resumed."""
+        return self._answer_given
+
+    @property
+    def informed(self) -> bool:
+        """Whether the caller's question was answered on the line (``Call.inform``)."""
+        return self._answer_given is not None
 
     @property
     def assigned_to(self) -> str | None:

@@ -51,6 +51,7 @@ def _flag(value: object) -> bool:
 OBSERVABLE: Mapping[str, Mapping[str, Callable[[object], bool]]] = {
     "answer": {"line": _breaches},
     "resume": {"line": _breaches},
+    "identify": {"ticket": _text, "earlier": _texts},
     "listen": {"ticket": _text, "earlier": _texts},
     "assign": {"ticket_findings": _breaches},
     "hang_up": {"case": _flag},

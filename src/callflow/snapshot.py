@@ -93,6 +93,7 @@ FORMAT_VERSION: Final = 1
 OBSERVED_TYPES: Final[Mapping[str, Mapping[str, Any]]] = {
     "answer": {"line": tuple[RuleBreach, ...]},
     "resume": {"line": tuple[RuleBreach, ...]},
+    "identify": {"ticket": str, "earlier": tuple[str, ...]},
     "listen": {"ticket": str, "earlier": tuple[str, ...]},
     "assign": {"ticket_findings": tuple[RuleBreach, ...]},
     "hang_up": {"case": bool},
