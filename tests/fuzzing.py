@@ -1522,6 +1522,7 @@ _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
     ("Call", "to"): lambda w, me: "Network team",
     ("Call", "by"): lambda w, me: "caller",
     ("Call", "method"): lambda w, me: "one_time_code",
+    ("Call", "channel"): lambda w, me: "phone",
     ("Call", "reason"): lambda w, me: "checking the error log",
     ("Call", "asked_permission"): lambda w, me: True,
     ("Call", "thanked"): lambda w, me: True,

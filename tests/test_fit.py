@@ -4,9 +4,12 @@ Each class is one point of the issue: the false alarm real calls raised is
 gone, and the departure the rule is there for is still found.
 """
 
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from tests.strategies import Step, event_sequences, perform
 
 from callflow import (
     Agent,
@@ -472,3 +475,93 @@ class TestClosing:
         with pytest.raises(ValidationError) as info:
             call.hang_up(by=by)  # type: ignore[arg-type]
         assert ("by", Stage.GOODBYE) == (info.value.field, call.stage)
+
+
+PHONE_ONLY = frozenset({"CF101", "CF502", "CF503", "CF504", "CF505", "CF706"})
+
+
+class TestChannels:
+    """A chat is judged without the phone-only rules (point 5)."""
+
+    def chat(self, mode: str = "strict") -> tuple[Call, ManualClock]:
+        clock = ManualClock(START)
+        return Call(agent=BILL, clock=clock, mode=mode, channel="chat"), clock
+
+    def test_the_channel_is_kept_and_phone_is_the_default(self) -> None:
+        assert "phone" == strict_call().channel
+        call, _ = self.chat()
+        assert ("chat", "chat") == (call.channel, call.history[0].payload["channel"])
+        assert "chat" == loads(dumps(call)).channel
+        assert "chat" == Call.replay(call.history).channel
+
+    @pytest.mark.parametrize("channel", ["email", "", None, "Phone", 1])
+    def test_an_unknown_channel_is_refused(self, channel: object) -> None:
+        with pytest.raises(ValidationError) as info:
+            Call(agent=BILL, channel=channel)  # type: ignore[arg-type]
+        assert ("channel", channel) == (info.value.field, info.value.value)
+
+    def test_a_chat_is_not_judged_by_the_phone_rules(self) -> None:
+        """A late pick-up, a "hang on" with no permission, a long silence, the agent leaving."""
+        call, clock = self.chat()
+        clock.advance(seconds=60)
+        call.answer()  # a minute in the queue: no rings in a chat
+        call.listen("My order has not arrived", needs_verification=False)
+        call.hold(words="hang on")  # "let me check that": no phone hold
+        clock.advance(seconds=300)
+        call.check_in(offered_to_continue=False)
+        clock.advance(seconds=300)
+        call.resume(apologised=True)
+        call.inform("It ships tomorrow")
+        call.goodbye(anything_else_asked=True)
+        call.hang_up(by="agent")  # the agent closes the chat
+        assert ((), Outcome.RESOLVED) == (call.findings, call.outcome)
+        replays_the_same(call)
+
+    def test_the_same_call_on_the_phone_is(self) -> None:
+        """Must-trigger: every one of those is a finding on the phone (audit mode)."""
+        clock = ManualClock(START)
+        call = Call(agent=BILL, clock=clock, mode="audit")
+        clock.advance(seconds=60)
+        call.answer()
+        call.listen("My order has not arrived", needs_verification=False)
+        call.hold(words="hang on")
+        clock.advance(seconds=300)
+        call.check_in(offered_to_continue=False)
+        clock.advance(seconds=300)
+        call.resume(apologised=True)
+        call.inform("It ships tomorrow")
+        call.goodbye(anything_else_asked=True)
+        call.hang_up(by="agent")
+        assert PHONE_ONLY == {f.rule for f in call.findings}
+
+    def test_the_procedure_is_judged_in_a_chat_too(self) -> None:
+        """The rest of the rulebook stands: an answer about the account unverified is CF205."""
+        call, _ = self.chat("audit")
+        call.answer()
+        call.listen("What is my balance?")
+        call.inform("42 euros")
+        call.goodbye()
+        call.hang_up()
+        assert ["CF205", "CF702"] == [f.rule for f in call.findings]
+
+    @settings(max_examples=60, deadline=None)
+    @given(steps=event_sequences(max_size=25))
+    def test_a_chat_finds_what_the_phone_finds_but_the_phone_rules(self, steps: list[Step]) -> None:
+        """Any events, in audit mode: the same stages and records, the phone rules aside."""
+        calls = []
+        for channel in ("phone", "chat"):
+            clock = ManualClock(START)
+            call = Call(agent=BILL, clock=clock, mode="audit", channel=channel)  # type: ignore[arg-type]
+            for step in steps:
+                if call.stage.is_final:
+                    break
+                with contextlib.suppress(ValidationError):  # data refused alike on both
+                    perform(call, step, clock)
+            calls.append(call)
+        phone, chat = calls
+        assert [(r.event, r.from_stage, r.to_stage) for r in phone.history] == [
+            (r.event, r.from_stage, r.to_stage) for r in chat.history
+        ]
+        kept = [(f.rule, f.event_index) for f in phone.findings if f.rule not in PHONE_ONLY]
+        assert kept == [(f.rule, f.event_index) for f in chat.findings]
+        assert not PHONE_ONLY & {f.rule for f in chat.findings}

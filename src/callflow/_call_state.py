@@ -29,7 +29,12 @@ from callflow.thresholds import Thresholds
 from callflow.ticket import Ticket
 from callflow.validators import instance_of, to_member
 
-__all__ = ["CallState", "Mode", "Party", "VerificationMethod"]
+__all__ = ["CallState", "Channel", "Mode", "Party", "VerificationMethod"]
+
+Channel = Literal["phone", "chat"]
+"""How the caller reached the desk. A chat has no rings, holds, check-ins or hang-ups in the
+phone sense: the phone-only rules (CF101, CF502-CF505, CF706) are not judged on it."""
+CHANNELS: tuple[Channel, ...] = ("phone", "chat")
 
 Party = Literal["caller", "agent", "unknown"]
 """Who ended the call (``"unknown"`` when a recording does not say: CF706 is not judged)."""
@@ -84,6 +89,7 @@ class CallState:
     _book: TicketBook | None = attrs.field(default=None, kw_only=True, alias="book")
     _call_id: str | None = attrs.field(default=None, kw_only=True, alias="call_id")
     _promises: PromiseLedger | None = attrs.field(default=None, kw_only=True, alias="promises")
+    _channel: Channel = attrs.field(default="phone", kw_only=True, alias="channel")
     _stage: Stage = attrs.field(default=Stage.RINGING, init=False)
     # Audit mode: the stage an out-of-order event took the call from, which the
     # next event may resume from (callflow._recorder.judged_stage).
@@ -113,6 +119,7 @@ class CallState:
     _line: Line | None = attrs.field(default=None, init=False)
     _outcome: Outcome | None = attrs.field(default=None, init=False)
     _strict: bool = attrs.field(init=False)
+    _phone: bool = attrs.field(init=False)  # the phone-only rules are judged
     # Every event method runs whole under it; a copy of the call gets its own.
     _lock: CallLock = attrs.field(factory=CallLock, init=False)
 
@@ -132,6 +139,11 @@ class CallState:
     def mode(self) -> Mode:
         """Strict (departures refused) or audit (departures recorded)."""
         return self._mode
+
+    @property
+    def channel(self) -> Channel:
+        """``"phone"`` or ``"chat"``: on a chat the phone-only rules are not judged."""
+        return self._channel
 
     @property
     def clock(self) -> Clock:

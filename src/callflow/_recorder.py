@@ -130,7 +130,7 @@ def fire(
     history.append(EventRecord._checked(event, judged, dest, at, payload, observed))
     for rule, message in departures:
         call._findings.append(Finding(rule, message, index, event, judged))
-    if call._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
+    if call._on_hold and call._phone and (event in _HOLD_CONTACTS or dest.is_final):
         _judge_silence(call, index)
     if call._line is not None:
         call._line._recorded(call, event)

@@ -62,7 +62,7 @@ OBSERVABLE: Mapping[str, Mapping[str, Callable[[object], bool]]] = {
 Events not named here look up nothing.
 """
 
-_RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id"})
+_RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id", "channel"})
 
 
 @functools.cache  # a class's signatures do not change: read once per event
@@ -158,6 +158,7 @@ def _ring(cls: type[C], ring: EventRecord) -> C:
             thresholds=ring.payload["thresholds"],  # type: ignore[arg-type]
             clock=lambda: ring.at,
             call_id=ring.payload["call_id"],  # type: ignore[arg-type]
+            channel=ring.payload["channel"],  # type: ignore[arg-type]
         )
     except ValidationError as error:
         raise _located(error, "history[0].payload") from None

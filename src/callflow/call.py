@@ -25,9 +25,11 @@ import attrs
 
 from callflow import _replay
 from callflow._call_state import (
+    CHANNELS,
     PARTIES,
     VERIFICATION_METHODS,
     CallState,
+    Channel,
     Mode,
     Party,
     VerificationMethod,
@@ -61,7 +63,7 @@ from callflow.validators import (
     check_text,
 )
 
-__all__ = ["Call", "Mode", "Party", "VerificationMethod"]
+__all__ = ["Call", "Channel", "Mode", "Party", "VerificationMethod"]
 
 
 @attrs.define(eq=False, repr=False, on_setattr=attrs.setters.NO_OP)
@@ -93,6 +95,10 @@ class Call(CallState):
             links its tickets keep to it (optional).
         promises: the ledger where the callbacks the call promises are
             tracked (a phone message's callback, CF607) (optional).
+        channel: ``"phone"`` (default) or ``"chat"``. A chat has no rings,
+            holds, check-ins or hang-ups in the phone sense: ``hold``,
+            ``check_in``, ``resume`` and ``hang_up`` are accepted as they are
+            on the phone, but CF101, CF502-CF505 and CF706 are not judged.
     """
 
     def __attrs_post_init__(self) -> None:
@@ -102,7 +108,10 @@ class Call(CallState):
             check_text("call_id", self._call_id)
         if self._promises is not None and not isinstance(self._promises, PromiseLedger):
             raise ValidationError("promises", self._promises, "must be a PromiseLedger")
-        self._strict = self._mode is Mode.STRICT
+        channel: object = self._channel  # checked, not trusted: a str first
+        if type(channel) is not str or channel not in CHANNELS:
+            raise ValidationError("channel", channel, "must be 'phone' or 'chat'")
+        self._strict, self._phone = self._mode is Mode.STRICT, channel == "phone"
         self._case = CaseFile(self._agent.name, self._call_id)
         at = check_aware("clock", self._clock())
         payload = {
@@ -110,6 +119,7 @@ class Call(CallState):
             "mode": self._mode,
             "thresholds": self._thresholds,
             "call_id": self._call_id,
+            "channel": self._channel,
         }
         ring = EventRecord._checked("ring", Stage.RINGING, Stage.RINGING, at, payload, NOTHING)
         self._history.append(ring)
@@ -142,8 +152,8 @@ class Call(CallState):
             line = line_departures(self, "answer")
             index = fire(self, "answer", {"rings": rings}, breaches=line, effect=keep_line(line))
             record, limit = self._history[index], self._thresholds.max_rings
-            if record.from_stage is not Stage.RINGING:
-                return  # a repeated answer (audit mode): CF101 judged the first one
+            if record.from_stage is not Stage.RINGING or not self._phone:
+                return  # a repeated answer (audit mode; CF101 judged the first one), or a chat
             if rings is None:
                 rings = count_rings(record.at - self._history[0].at, self._thresholds.ring_cadence)
             if rings > limit:
@@ -403,7 +413,7 @@ class Call(CallState):
             if not self._anything_else_asked:
                 asked = "the call ended without asking if there was anything else"
                 note(self, "CF702", asked, index)
-            if by == "agent":
+            if by == "agent" and self._phone:
                 note(self, "CF706", "the agent hung up before the caller", index)
 
     def screen(self, wanted: str, *, available: bool | None = None) -> None:
@@ -448,6 +458,7 @@ class Call(CallState):
         words = check_optional_text("words", words)
         payload = {"reason": reason, "asked_permission": asked_permission, "words": words}
         breaches = hold_breaches(reason, asked_permission=asked_permission, words=words)
+        breaches = breaches if self._phone else ()  # a chat's "let me check" is no phone hold
         with self._lock:
             index = fire(self, "hold", payload, breaches=breaches)
             if not self._on_hold:
@@ -465,7 +476,7 @@ class Call(CallState):
                 holding; strict mode refuses a check-in that did not.
         """
         check_flag("offered_to_continue", offered_to_continue)
-        breaches = check_in_breaches(offered_to_continue=offered_to_continue)
+        breaches = check_in_breaches(offered_to_continue=offered_to_continue) if self._phone else ()
         payload = {"offered_to_continue": offered_to_continue}
         with self._lock:
             index = fire(self, "check_in", payload, breaches=breaches)
@@ -494,7 +505,8 @@ class Call(CallState):
         payload = {"thanked": thanked, "apologised": apologised, "out_of_turn": out_of_turn}
         with self._lock:
             line = line_departures(self, "resume", out_of_turn)
-            breaches = resume_breaches(thanked=thanked, apologised=apologised) + line
+            etiquette = resume_breaches(thanked=thanked, apologised=apologised)
+            breaches = (etiquette if self._phone else ()) + line
             fire(self, "resume", payload, breaches=breaches, effect=keep_line(line))
             self._on_hold, self._hold_contact = False, None
 

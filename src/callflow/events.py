@@ -40,7 +40,7 @@ __all__ = [
 
 RING = "ring"
 """The record every call starts with: the call's own settings."""
-RING_FIELDS = ("agent", "mode", "thresholds", "call_id")
+RING_FIELDS = ("agent", "mode", "thresholds", "call_id", "channel")
 """What of a call's constructor its ``ring`` record keeps: what the call is, not how it runs."""
 
 

@@ -534,8 +534,13 @@ def _restore_desk(
         call = _restore_call_document(
             envelope, where=where, clock=clock, book=book, promises=promises, limits=limits
         )
-        if (call.agent, call.mode, call.thresholds) != (agent, mode, thresholds):
-            reason = "must have the desk's agent, mode and thresholds"
+        if (call.agent, call.mode, call.thresholds, call.channel) != (
+            agent,
+            mode,
+            thresholds,
+            "phone",
+        ):
+            reason = "must have the desk's agent, mode and thresholds, on the phone"
             raise SnapshotError(f"{where}.history[0]", None, reason)
         if call.stage.is_final:
             raise SnapshotError(where, None, "is over: a desk keeps no ended call")
