@@ -1582,6 +1582,8 @@ _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
     ("Call", "message"): lambda w, me: w.message(),
     ("Call", "to"): lambda w, me: "Network team",
     ("Call", "by"): lambda w, me: "caller",
+    ("Call", "method"): lambda w, me: "one_time_code",
+    ("Call", "channel"): lambda w, me: "phone",
     ("Call", "reason"): lambda w, me: "checking the error log",
     ("Call", "asked_permission"): lambda w, me: True,
     ("Call", "thanked"): lambda w, me: True,
@@ -2489,6 +2491,8 @@ class Story:
                 found: dict[str, Any] = {key: LONG_TEXTS[key]}
                 if event == "troubleshoot":
                     found["result"] = LONG_TEXTS["result"]
+                if event == "listen":
+                    found["needs_verification"] = chooser.flag(0.8)
                 return found
         if event == "identify":
             caller = w.caller if chooser.flag(0.8) else w.other
@@ -2524,6 +2528,10 @@ class Story:
             return {"wanted": "Maria Rossi", "available": chooser.pick((None, False, True))}
         if event == "request_manager":
             return {"reason": "the caller is unhappy with the wait"}
+        if event == "verify":
+            return {"method": chooser.pick(("security_question", "one_time_code", "other"))}
+        if event == "inform":
+            return {"answer": "The branch opens at nine"}
         return {}
 
 

@@ -20,6 +20,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from callflow import PROCEDURE, Agent, Call, Caller, ManualClock, Stage, Thresholds, Urgency
+from callflow._call_state import VERIFICATION_METHODS
 from callflow.audit import Context, Participant, Transcript, TranscriptEvent, Turn
 from callflow.callbacks import CallbackWindow
 from callflow.escalation import Escalation, Target, TargetKind, TransferStyle
@@ -55,10 +56,12 @@ STATE_PROPERTIES = (
     "stage",
     "caller",
     "caller_verified",
+    "verification_needed",
     "problem",
     "diagnosis",
     "plan",
     "fix",
+    "answer_given",
     "assigned_to",
     "follow_up_of",
     "resolution_confirmed",
@@ -241,18 +244,21 @@ def _kwargs(
 EVENT_ARGS: Mapping[str, Callable[[], SearchStrategy[dict[str, Any]]]] = {
     "answer": _kwargs(optional={"rings": st.none() | st.integers(min_value=1, max_value=6)}),
     "identify": _kwargs({"caller": callers()}, {"verified": st.booleans()}),
-    "listen": _kwargs(optional={"problem": _optional_texts()}),
+    "verify": _kwargs({"method": st.sampled_from(VERIFICATION_METHODS)}),
+    "listen": _kwargs(optional={"problem": _optional_texts(), "needs_verification": st.booleans()}),
     "follow_up": _kwargs({"ticket": st.just(TICKET)}, {"notes_read": st.just(True)}),
     "troubleshoot": _kwargs(optional={"step": _optional_texts(), "result": _optional_texts()}),
     "diagnose": _kwargs(optional={"label": _optional_texts()}),
     "propose": _kwargs({"plan": texts()}),
+    "inform": _kwargs({"answer": texts()}),
     "implement": _kwargs({"action": texts()}),
     "assign": _kwargs({"escalation": complete_escalations()}),
     "request_manager": _kwargs({"reason": texts()}),
     "goodbye": _kwargs(
         optional={"resolution_confirmed": st.booleans(), "anything_else_asked": st.booleans()}
     ),
-    "hang_up": _kwargs(optional={"by": st.sampled_from(("caller", "agent"))}),
+    "confirm_resolution": _kwargs(),
+    "hang_up": _kwargs(optional={"by": st.sampled_from(("caller", "agent", "unknown"))}),
     "screen": _kwargs({"wanted": texts()}, {"available": st.none() | st.booleans()}),
     "hold": _kwargs(
         {"reason": texts(), "asked_permission": st.just(True)},

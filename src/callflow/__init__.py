@@ -16,7 +16,7 @@ from callflow.book import (
     repeat_failure,
 )
 from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar
-from callflow.call import Call, Mode, Party
+from callflow.call import Call, Channel, Mode, Party, VerificationMethod
 from callflow.callbacks import CallbackHours, CallbackWindow, parse_callback_window
 from callflow.clock import Clock, ManualClock, utc_now
 from callflow.desk import Desk
@@ -105,6 +105,7 @@ __all__ = [
     "CallbackWindowError",
     "Caller",
     "CallflowError",
+    "Channel",
     "Clock",
     "ClockKind",
     "ClockReading",
@@ -167,6 +168,7 @@ __all__ = [
     "UnknownRuleError",
     "Urgency",
     "ValidationError",
+    "VerificationMethod",
     "WorkOrder",
     "__version__",
     "account",

@@ -53,6 +53,7 @@ def _flag(value: object) -> bool:
 OBSERVABLE: Mapping[str, Mapping[str, Callable[[object], bool]]] = {
     "answer": {"line": _breaches},
     "resume": {"line": _breaches},
+    "identify": {"ticket": _text, "earlier": _texts},
     "listen": {"ticket": _text, "earlier": _texts},
     "assign": {"ticket_findings": _breaches},
     "hang_up": {"case": _flag},
@@ -63,7 +64,7 @@ OBSERVABLE: Mapping[str, Mapping[str, Callable[[object], bool]]] = {
 Events not named here look up nothing.
 """
 
-_RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id"})
+_RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id", "channel"})
 _EVENTS = frozenset(PROCEDURE.events)
 
 
@@ -184,6 +185,7 @@ def _ring(cls: type[C], ring: EventRecord) -> C:
             thresholds=ring.payload["thresholds"],  # type: ignore[arg-type]
             clock=lambda: ring.at,
             call_id=ring.payload["call_id"],  # type: ignore[arg-type]
+            channel=ring.payload["channel"],  # type: ignore[arg-type]
         )
     except ValidationError as error:
         raise _located(error, "history[0].payload") from None

@@ -1,20 +1,21 @@
 """Typed event payloads: one attrs class per event, derived from the event method's signature.
 
 A call's event methods are the single source of truth for what each event
-carries: ``Call.listen(problem: str | None = None)`` gives the ``listen``
-payload class, with one field ``problem`` of type ``str | None``, default
-``None``. Every :class:`~callflow.records.EventRecord` a call makes holds an
-instance of its event's class, and the same classes describe a record in a
-snapshot, its JSON Schema, and the event generators of the testing kit.
+carries: ``Call.listen(problem: str | None = None, *, needs_verification:
+bool = True)`` gives the ``listen`` payload class, with a field ``problem``
+of type ``str | None``, default ``None``, and one ``needs_verification``.
+Every :class:`~callflow.records.EventRecord` a call makes holds an instance
+of its event's class, and the same classes describe a record in a snapshot,
+its JSON Schema, and the event generators of the testing kit.
 
 >>> from callflow import Call
 >>> Listen = payload_class("listen")
 >>> Listen
 <class 'callflow.events.Listen'>
 >>> [(field.name, field.type, field.default) for field in attrs.fields(Listen)]
-[('problem', str | None, None)]
+[('problem', str | None, None), ('needs_verification', <class 'bool'>, True)]
 >>> Listen(problem="The printer jams")
-Listen(problem='The printer jams')
+Listen(problem='The printer jams', needs_verification=True)
 
 A payload also reads like the read-only mapping of the event's arguments
 that it replaces (``record.payload["problem"]``, ``dict(record.payload)``),
@@ -40,7 +41,7 @@ __all__ = [
 
 RING = "ring"
 """The record every call starts with: the call's own settings."""
-RING_FIELDS = ("agent", "mode", "thresholds", "call_id")
+RING_FIELDS = ("agent", "mode", "thresholds", "call_id", "channel")
 """What of a call's constructor its ``ring`` record keeps: what the call is, not how it runs."""
 
 

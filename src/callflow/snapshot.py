@@ -103,6 +103,7 @@ FORMAT_VERSION: Final = 1
 OBSERVED_TYPES: Final[Mapping[str, Mapping[str, Any]]] = {
     "answer": {"line": tuple[RuleBreach, ...]},
     "resume": {"line": tuple[RuleBreach, ...]},
+    "identify": {"ticket": str, "earlier": tuple[str, ...]},
     "listen": {"ticket": str, "earlier": tuple[str, ...]},
     "assign": {"ticket_findings": tuple[RuleBreach, ...]},
     "hang_up": {"case": bool},
@@ -663,8 +664,13 @@ def _restore_desk(
         call = _restore_call_document(
             envelope, where=where, clock=clock, book=book, promises=promises, limits=limits
         )
-        if (call.agent, call.mode, call.thresholds) != (agent, mode, thresholds):
-            reason = "must have the desk's agent, mode and thresholds"
+        if (call.agent, call.mode, call.thresholds, call.channel) != (
+            agent,
+            mode,
+            thresholds,
+            "phone",
+        ):
+            reason = "must have the desk's agent, mode and thresholds, on the phone"
             raise SnapshotError(f"{where}.history[0]", None, reason)
         if call.stage.is_final:
             raise SnapshotError(where, None, "is over: a desk keeps no ended call")
