@@ -10,9 +10,12 @@ It measures, in one run, on the same call:
 
 callflow snapshot
     ``callflow.snapshot.dumps(call)`` and ``loads(text)``: the restore
-    replays the 20 records through the procedure (every guard, rule and
-    check again), which is what makes a tampered snapshot impossible to
-    restore; the JSON's size in bytes (UTF-8).
+    parses the JSON and walks it for its size and depth, reads each record
+    into its typed payload (its event's compiled reader; the careful codec
+    for anything unusual), then replays the 20 records through the
+    procedure (every guard, rule and check again) and compares each with
+    the one it produced, which is what makes a tampered snapshot impossible
+    to restore; the JSON's size in bytes (UTF-8).
 pickle of the call
     ``pickle.dumps(call)`` / ``pickle.loads``: callflow pickles a call as its
     snapshot, so this is the snapshot plus pickle's framing.

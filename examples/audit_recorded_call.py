@@ -1,8 +1,8 @@
 """Auditing a recorded call: every departure from the procedure becomes a finding.
 
 The events below were read off a call recording (times in seconds from the
-first ring). The agent skipped identity verification, proposed a fix before
-labelling the problem, and hung up first.
+first ring). The agent proposed a fix before labelling the problem, carried
+it out without verifying the caller, and hung up first.
 
 Run: python examples/audit_recorded_call.py
 """

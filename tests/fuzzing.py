@@ -112,6 +112,7 @@ from callflow import (
     WorkOrder,
     open_ticket,
 )
+from callflow.audit import Context, Participant, Transcript, TranscriptEvent, Turn
 from callflow.records import EventRecord
 
 __all__ = [
@@ -464,6 +465,21 @@ def _safe_str(value: object) -> str:
 
 def _aftercare(value: object) -> tuple[str, BaseException] | None:
     """The first non-callflow error from using an accepted call's result, if any."""
+    if inspect.isgenerator(value) and "callflow" in value.gi_code.co_filename:
+        # A lazy reader (iter_transcripts): its errors come as it is read, so it is read.
+        try:
+            with watchdog(LIMIT):
+                for _ in itertools.islice(value, 1_000):
+                    pass
+        except CallflowError:
+            pass
+        except Exception as error:
+            return "reading the result", error
+        except _Overtime as error:
+            return "reading the result", error
+        finally:
+            value.close()
+        return None
     objects = list(value[:3]) if isinstance(value, tuple) else [value]
     for obj in objects:
         if not _is_callflow_object(obj):
@@ -1515,12 +1531,59 @@ def edges_for(annotation: Any, name: str) -> tuple[Value, ...]:
 
 # -- valid values ------------------------------------------------------------------------
 
+
+def _transcript() -> Transcript:
+    """A transcript of a recorded call with every part: turns timed or not, typed events."""
+    return Transcript(
+        call_id="HVB-0002",
+        channel="phone",
+        language="en",
+        organisation="Harper Valley Bank",
+        agent=Participant("Elizabeth", id="46"),
+        caller=Participant(),
+        started_at=T0,
+        turns=(Turn("agent", "hello", start=1.5, end=2.0), Turn("caller", ""), Turn("system", "")),
+        events=(
+            TranscriptEvent("answer", 1.5, {"rings": 2}),
+            TranscriptEvent("identify", 3.0, {"caller": Caller("Ana Souza"), "verified": True}),
+            TranscriptEvent("hold", 9.0, {"reason": "checking", "asked_permission": True}),
+        ),
+        context=Context(task="replace card", ended_by="caller"),
+    )
+
+
 _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
+    ("Transcript", "call_id"): lambda w, me: "HVB-0002",
+    ("Transcript", "channel"): lambda w, me: "chat",
+    ("Transcript", "language"): lambda w, me: "pt",
+    ("Transcript", "organisation"): lambda w, me: "Harper Valley Bank",
+    ("Transcript", "agent"): lambda w, me: Participant("Elizabeth"),
+    ("Transcript", "caller"): lambda w, me: Participant(),
+    ("Transcript", "started_at"): lambda w, me: T0,
+    ("Transcript", "turns"): lambda w, me: _transcript().turns,
+    ("Transcript", "events"): lambda w, me: _transcript().events,
+    ("Transcript", "context"): lambda w, me: Context(),
+    ("Transcript", "data"): lambda w, me: _transcript().to_dict(),
+    ("Transcript", "text"): lambda w, me: _transcript().to_json(),
+    ("Transcript", "indent"): lambda w, me: 2,
+    ("Turn", "speaker"): lambda w, me: "caller",
+    ("Turn", "text"): lambda w, me: "",
+    ("Turn", "start"): lambda w, me: 1.5,
+    ("Turn", "end"): lambda w, me: 2.5,
+    ("TranscriptEvent", "event"): lambda w, me: "identify",
+    ("TranscriptEvent", "at"): lambda w, me: 3.0,
+    ("TranscriptEvent", "arguments"): lambda w, me: {"caller": w.caller, "verified": True},
+    ("Participant", "name"): lambda w, me: "Ana Souza",
+    ("Participant", "id"): lambda w, me: "E1234",
+    ("Context", "task"): lambda w, me: "reset password",
+    ("Context", "ended_by"): lambda w, me: "agent",
     ("Call", "ticket"): lambda w, me: "T-000001",
     ("Call", "escalation"): lambda w, me: w.escalation(me.ticket_number or "T-000001"),
     ("Call", "message"): lambda w, me: w.message(),
     ("Call", "to"): lambda w, me: "Network team",
     ("Call", "by"): lambda w, me: "caller",
+    ("Call", "method"): lambda w, me: "one_time_code",
+    ("Call", "channel"): lambda w, me: "phone",
     ("Call", "reason"): lambda w, me: "checking the error log",
     ("Call", "asked_permission"): lambda w, me: True,
     ("Call", "thanked"): lambda w, me: True,
@@ -1672,6 +1735,8 @@ _VALID_BY_NAME: dict[str, Callable[[World], Any]] = {
     "instructions": lambda w: "Replace the pick-up roller",
     "work_done": lambda w: "Replaced the roller",
     "argv": lambda w: ["diagram"],
+    "source": lambda w: [_transcript().to_json(), "", _transcript().to_json(indent=2)],
+    "on_error": lambda w: lambda error: None,
     "warning_ratio": lambda w: 0.8,
     **{name: (lambda w, text=text: text) for name, text in LONG_TEXTS.items()},
 }
@@ -1903,6 +1968,10 @@ def foreign_record(value: object, depth: int = 0, path: str = "result") -> str |
 # -- discovery ---------------------------------------------------------------------------
 
 EXEMPT: dict[str, str] = {
+    "callflow.audit.cli.main": "the audit's command line: argparse exits (SystemExit) on bad"
+    " arguments by design (tests/test_audit_cli.py checks its exit statuses)",
+    "callflow.audit.cli.run_audit": "runs parsed command-line arguments and prints; its"
+    " options are checked through callflow audit (tests/test_audit_cli.py)",
     "callflow.cli.main": "the command line: argparse exits (SystemExit) on bad arguments by"
     " design, and a run prints to stdout",
     "callflow.store.SqliteCallStore": "its path is a file it creates: fuzzed, it would leave"
@@ -2073,6 +2142,7 @@ INSTANCES: dict[type, list[Value]] = {
     MemoryTicketBook: [Value("world.book", lambda w: w.book)],
     PromiseLedger: [Value("world.ledger", lambda w: w.ledger)],
     Desk: [Value("world.desk() (line-1 held, line-2 ringing)", lambda w: w.desk())],
+    Transcript: [Value("<a transcript with every part>", lambda w: _transcript())],
     WorkOrder: [
         Value("world.work_order()", lambda w: w.work_order()),
         Value("world.work_order() completed unsigned", lambda w: _completed(w)),
@@ -2135,6 +2205,24 @@ INSTANCES: dict[type, list[Value]] = {
         )
     ],
 }
+
+
+def _audit_instances() -> None:
+    """The audit's report, context and rulebook entries, made from the sample transcript."""
+    from callflow.audit import AuditConfig, AuditContext, AuditReport, RuleEntry, audit
+    from callflow.audit.engine import _replayed
+    from callflow.audit.rulebook import RULEBOOK
+
+    def context(w: Any) -> AuditContext:
+        transcript = _transcript()
+        return AuditContext(transcript, _replayed(transcript, AuditConfig()), AuditConfig())
+
+    INSTANCES[AuditReport] = [Value("audit(transcript)", lambda w: audit(_transcript()))]
+    INSTANCES[AuditContext] = [Value("AuditContext(transcript, call, config)", context)]
+    INSTANCES[RuleEntry] = [Value("RULEBOOK['CF504']", lambda w: RULEBOOK["CF504"])]
+
+
+_audit_instances()
 
 
 def _sql_instances() -> None:
@@ -2403,6 +2491,8 @@ class Story:
                 found: dict[str, Any] = {key: LONG_TEXTS[key]}
                 if event == "troubleshoot":
                     found["result"] = LONG_TEXTS["result"]
+                if event == "listen":
+                    found["needs_verification"] = chooser.flag(0.8)
                 return found
         if event == "identify":
             caller = w.caller if chooser.flag(0.8) else w.other
@@ -2438,6 +2528,10 @@ class Story:
             return {"wanted": "Maria Rossi", "available": chooser.pick((None, False, True))}
         if event == "request_manager":
             return {"reason": "the caller is unhappy with the wait"}
+        if event == "verify":
+            return {"method": chooser.pick(("security_question", "one_time_code", "other"))}
+        if event == "inform":
+            return {"answer": "The branch opens at nine"}
         return {}
 
 
@@ -2958,6 +3052,8 @@ def _valid_data(kind: type, world: World) -> Any:
     """What :func:`callflow.codec.unstructure` gives for a valid instance of ``kind``."""
     if kind is PhoneMessage:
         return world.message().to_dict()
+    if kind is Transcript:
+        return _transcript().to_dict()
     for variant in instance_variants(kind):
         try:
             return callflow.codec.unstructure(variant.make(world))
@@ -3043,6 +3139,8 @@ def loader_case(entry: Entry, chooser: Chooser) -> Result:
     kwargs: dict[str, Any] = {}
     labels: dict[str, str] = {}
     kind: type = entry.owner if entry.kind == "classmethod" and entry.owner else PhoneMessage
+    if entry.name.startswith("callflow.audit."):  # the readers of transcripts
+        kind = Transcript
     if any(p.name == "kind" for p in params):
         others = tuple(k for k in _structurable() if k not in (PhoneMessage, CallbackWindow))
         kind = chooser.pick((PhoneMessage, CallbackWindow)) if chooser.flag(0.6) else None
@@ -3051,7 +3149,7 @@ def loader_case(entry: Entry, chooser: Chooser) -> Result:
     base = _valid_data(kind, world)
     data, note = _mutated_data(base, chooser, world)
     first = params[0].name
-    if params[0].annotation is str or first == "text":
+    if params[0].annotation is str or first in ("text", "source"):
         if chooser.flag(0.3):
             text: Any = chooser.pick(_RAW_TEXTS)
             note = f"raw text {_repr(text, 60)}"
@@ -3065,6 +3163,8 @@ def loader_case(entry: Entry, chooser: Chooser) -> Result:
                 text = text[: chooser.integer(0, max(len(text) - 1, 0))]
                 note += "; truncated"
         kwargs[first], labels[first] = text, f"<{note}>"
+        if first == "source":  # the lines of a file: this one, and a blank line
+            kwargs[first], labels[first] = [text, ""], f"<lines: {note}, ''>"
     else:
         kwargs[first], labels[first] = data, f"<{_repr(base, 60)}: {note}>"
     target = entry.callable

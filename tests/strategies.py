@@ -11,7 +11,7 @@ seconds the clock moves before it. :func:`perform` sends one to a call.
 """
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,8 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from callflow import PROCEDURE, Agent, Call, Caller, ManualClock, Stage, Thresholds, Urgency
+from callflow._call_state import VERIFICATION_METHODS
+from callflow.audit import Context, Participant, Transcript, TranscriptEvent, Turn
 from callflow.callbacks import CallbackWindow
 from callflow.escalation import Escalation, Target, TargetKind, TransferStyle
 from callflow.messages import PhoneMessage
@@ -37,9 +39,14 @@ __all__ = [
     "event_args",
     "event_sequences",
     "legal_paths",
+    "participants",
     "perform",
+    "seconds",
     "texts",
     "thresholds",
+    "transcript_events",
+    "transcripts",
+    "turns",
     "waits",
 ]
 
@@ -49,10 +56,12 @@ STATE_PROPERTIES = (
     "stage",
     "caller",
     "caller_verified",
+    "verification_needed",
     "problem",
     "diagnosis",
     "plan",
     "fix",
+    "answer_given",
     "assigned_to",
     "follow_up_of",
     "resolution_confirmed",
@@ -235,18 +244,21 @@ def _kwargs(
 EVENT_ARGS: Mapping[str, Callable[[], SearchStrategy[dict[str, Any]]]] = {
     "answer": _kwargs(optional={"rings": st.none() | st.integers(min_value=1, max_value=6)}),
     "identify": _kwargs({"caller": callers()}, {"verified": st.booleans()}),
-    "listen": _kwargs(optional={"problem": _optional_texts()}),
+    "verify": _kwargs({"method": st.sampled_from(VERIFICATION_METHODS)}),
+    "listen": _kwargs(optional={"problem": _optional_texts(), "needs_verification": st.booleans()}),
     "follow_up": _kwargs({"ticket": st.just(TICKET)}, {"notes_read": st.just(True)}),
     "troubleshoot": _kwargs(optional={"step": _optional_texts(), "result": _optional_texts()}),
     "diagnose": _kwargs(optional={"label": _optional_texts()}),
     "propose": _kwargs({"plan": texts()}),
+    "inform": _kwargs({"answer": texts()}),
     "implement": _kwargs({"action": texts()}),
     "assign": _kwargs({"escalation": complete_escalations()}),
     "request_manager": _kwargs({"reason": texts()}),
     "goodbye": _kwargs(
         optional={"resolution_confirmed": st.booleans(), "anything_else_asked": st.booleans()}
     ),
-    "hang_up": _kwargs(optional={"by": st.sampled_from(("caller", "agent"))}),
+    "confirm_resolution": _kwargs(),
+    "hang_up": _kwargs(optional={"by": st.sampled_from(("caller", "agent", "unknown"))}),
     "screen": _kwargs({"wanted": texts()}, {"available": st.none() | st.booleans()}),
     "hold": _kwargs(
         {"reason": texts(), "asked_permission": st.just(True)},
@@ -386,3 +398,69 @@ def _legal_paths(draw: st.DrawFn, size: int, waits: SearchStrategy[int]) -> list
 def _ends_only(stage: Stage) -> bool:
     """Whether every row leaving ``stage`` either keeps it there or ends the call."""
     return all(row.internal or row.dest in PROCEDURE.finals for row in PROCEDURE.outgoing(stage))
+
+
+# -- transcripts of recorded calls (callflow.audit) --------------------------------
+
+
+def seconds() -> SearchStrategy[float]:
+    """Seconds from a call's start: finite, 0 or more, whole or not (kept as floats)."""
+    return st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False) | (
+        st.integers(min_value=0, max_value=10**6).map(float)
+    )
+
+
+def participants() -> SearchStrategy[Participant]:
+    """A call's parties, named or not, with an ID or not."""
+    return st.builds(Participant, name=_optional_texts(), id=_optional_texts())
+
+
+@st.composite
+def turns(draw: st.DrawFn) -> Turn:
+    """Turns of any text (empty too), timed, half-timed or untimed; never ending before starting."""
+    start = draw(st.none() | seconds())
+    end = draw(st.none() | seconds())
+    if start is not None and end is not None and end < start:
+        start, end = end, start
+    speaker = draw(st.sampled_from(("agent", "caller", "system")))
+    return Turn(speaker, draw(st.text(max_size=40)), start=start, end=end)
+
+
+def transcript_events(*, max_size: int = 6) -> SearchStrategy[list[TranscriptEvent]]:
+    """Events of the procedure, in any order of events but in time order, with valid arguments."""
+    one = st.sampled_from(PROCEDURE.events).flatmap(
+        lambda event: st.builds(TranscriptEvent, st.just(event), seconds(), event_args(event))
+    )
+    return st.lists(one, max_size=_check_size(max_size)).map(
+        lambda events: sorted(events, key=lambda event: event.at)
+    )
+
+
+_STARTS = st.datetimes(
+    min_value=datetime(1990, 1, 1),
+    max_value=datetime(2100, 1, 1),
+    timezones=st.sampled_from(
+        (UTC, ZoneInfo("Europe/Rome"), ZoneInfo("America/Sao_Paulo"), timezone(timedelta(hours=5)))
+    ),
+)
+
+
+def transcripts(*, max_turns: int = 6, max_events: int = 6) -> SearchStrategy[Transcript]:
+    """Transcripts of recorded calls: every field drawn, optional ones present or not."""
+    return st.builds(
+        Transcript,
+        call_id=texts(),
+        channel=st.sampled_from(("phone", "chat")),
+        language=st.sampled_from(("en", "pt", "es", "it", "fr")),
+        organisation=_optional_texts(),
+        agent=participants(),
+        caller=participants(),
+        started_at=_STARTS,
+        turns=st.lists(turns(), max_size=_check_size(max_turns)),
+        events=transcript_events(max_size=max_events),
+        context=st.builds(
+            Context,
+            task=_optional_texts(),
+            ended_by=st.sampled_from(("agent", "caller", "unknown")),
+        ),
+    )

@@ -150,7 +150,8 @@ class TestReplayInput:
     def test_observed_data_an_event_does_not_look_up(self) -> None:
         """An event that looks nothing up cannot bring observed data in a history."""
         call, _ = answered()
-        call.identify(ANA, verified=True)
+        call.identify(ANA)
+        call.verify(method="one_time_code")
         record = call.history[-1]
         doctored = EventRecord(
             record.event,
@@ -162,7 +163,7 @@ class TestReplayInput:
         )
         with pytest.raises(ValidationError) as caught:
             Call.replay([*call.history[:-1], doctored])
-        assert "history[2].observed['earlier']" == caught.value.field
+        assert "history[3].observed['earlier']" == caught.value.field
 
     def test_observed_data_of_the_wrong_kind(self) -> None:
         """A listen whose observed ticket number is not text is refused."""

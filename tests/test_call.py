@@ -333,15 +333,15 @@ class TestErrors:
         call.answer()
         call.identify(ANA, verified=False)
         with pytest.raises(InvalidTransitionError) as caught:
-            call.listen("The printer jams")
-        assert ("listen", Stage.GREETING, "CF205") == (
+            call.follow_up("T-000001")
+        assert ("follow_up", Stage.GREETING, "CF205") == (
             caught.value.event,
             caught.value.stage,
             caught.value.rule,
         )
         assert str(caught.value).startswith(
-            "event 'listen' refused in stage GREETING: "
-            "it requires an identified and verified caller (CF205); allowed now: identify, "
+            "event 'follow_up' refused in stage GREETING: it requires a verified caller,"
+            " for a request that needs one (CF205); allowed now: identify, verify, listen, "
         )
 
 

@@ -101,17 +101,33 @@ class TestOpeningATicket:
         assert ticket is call.book.get("T-000001")  # type: ignore[union-attr]
         assert "T-000001" == call.ticket_number
 
-    def test_a_refused_listen_touches_no_book(self) -> None:
-        """A listen refused for an unverified caller opens nothing and uses no number."""
+    def test_a_refused_event_touches_no_book(self) -> None:
+        """A follow-up refused for an unverified caller takes up nothing and uses no number."""
         book = MemoryTicketBook()
         call, _ = new_call(book=book)
         call.answer()
         call.identify(ANA)
         with pytest.raises(InvalidTransitionError):
-            call.listen("The printer jams")
-        call.identify(ANA, verified=True)
+            call.follow_up("T-000001")
         call.listen("The printer jams")
         assert (1, "T-000001") == (len(book), call.ticket_number)
+
+    def test_a_caller_identified_after_speaking_gets_the_ticket_then(self) -> None:
+        """The caller speaks first: no ticket without a caller; identifying them opens it."""
+        book = MemoryTicketBook()
+        call, _ = new_call(book=book)
+        call.answer()
+        call.listen("The printer jams")
+        assert (0, None) == (len(book), call.ticket_number)
+        call.identify(ANA)
+        ticket = call.ticket
+        assert ticket is not None
+        assert (1, "T-000001") == (len(book), call.ticket_number)
+        assert ("The printer jams", ANA) == (ticket.description, ticket.caller)
+        call.identify(ANA, verified=True)  # named again: no second ticket
+        assert 1 == len(book)
+        again = Call.replay(call.history, book=book)
+        assert (again.ticket_number, again.history) == ("T-000001", call.history)
 
     def test_later_statements_become_notes(self) -> None:
         """A second listen adds the caller's words as a note, not a second ticket."""

@@ -54,6 +54,16 @@ PROPOSED: Script = [*LABELLED, ("propose", {"plan": "Replace the feed roller"})]
 FIXED: Script = [*PROPOSED, ("implement", {"action": "Feed roller replaced"})]
 ASSIGNED: Script = [*PROPOSED, ("assign", {"escalation": DESK_SIDE})]
 FOLLOWED_UP: Script = [*VERIFIED, ("follow_up", {"ticket": "INC-42"})]
+HEARD: Script = [*ANSWERED, ("listen", {"problem": "I'd like to pay my bill"})]
+UNVERIFIED_PROPOSED: Script = [
+    *UNVERIFIED,
+    ("listen", {"problem": "The printer jams"}),
+    ("troubleshoot", {}),
+    ("diagnose", {"label": "printer/paper-feed"}),
+    ("propose", {"plan": "Replace the feed roller"}),
+]
+VERIFIED_LATER: Script = [*UNVERIFIED_PROPOSED, ("verify", {"method": "security_question"})]
+PUBLIC: Script = [*ANSWERED, ("listen", {"problem": "Branch hours?", "needs_verification": False})]
 HOLD = {"reason": "Looking up the account", "asked_permission": True}
 THANKS = {"thanked": True}
 ON_HOLD: Script = [*ANSWERED, ("hold", HOLD)]
@@ -98,8 +108,16 @@ class Case(NamedTuple):
 
 
 TRIGGERING = [
-    Case("listen unverified", UNVERIFIED, "listen", {"problem": "It jams"}, "CF205"),
-    Case("listen unidentified", ANSWERED, "listen", {}, "CF205"),
+    Case("implement unverified", UNVERIFIED_PROPOSED, "implement", {"action": "Done"}, "CF205"),
+    Case("assign unverified", UNVERIFIED_PROPOSED, "assign", {"escalation": DESK_SIDE}, "CF205"),
+    Case("inform unidentified", HEARD, "inform", {"answer": "At any branch"}, "CF205"),
+    Case(
+        "inform, one statement of several needs verification",
+        [*PUBLIC, ("listen", {"problem": "And pay my bill"})],
+        "inform",
+        {"answer": "At any branch"},
+        "CF205",
+    ),
     Case("follow_up unverified", UNVERIFIED, "follow_up", {"ticket": "INC-42"}, "CF205"),
     Case("propose unlabelled", UNLABELLED, "propose", {"plan": "Reboot"}, "CF405"),
     Case("goodbye neither fixed nor assigned", FOLLOWED_UP, "goodbye", ASKED, "CF705"),
@@ -118,12 +136,21 @@ TRIGGERING = [
 """Cases where the guard must refuse the event."""
 
 PASSING = [
-    Case("listen verified", VERIFIED, "listen", {"problem": "It jams"}, "CF205"),
+    Case("implement verified later", VERIFIED_LATER, "implement", {"action": "Done"}, "CF205"),
+    Case("assign verified later", VERIFIED_LATER, "assign", {"escalation": DESK_SIDE}, "CF205"),
     Case(
-        "listen re-identified verified",
-        [*UNVERIFIED, ("identify", {"caller": ANA, "verified": True})],
-        "listen",
-        {},
+        "implement re-identified verified",
+        [*UNVERIFIED_PROPOSED, ("identify", {"caller": ANA, "verified": True})],
+        "implement",
+        {"action": "Done"},
+        "CF205",
+    ),
+    Case("inform a public request", PUBLIC, "inform", {"answer": "9 to 5"}, "CF205"),
+    Case(
+        "inform verified by a one-time code",
+        [*HEARD, ("verify", {"method": "one_time_code"})],
+        "inform",
+        {"answer": "It is paid"},
         "CF205",
     ),
     Case("follow_up verified", VERIFIED, "follow_up", {"ticket": "INC-42"}, "CF205"),

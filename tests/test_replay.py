@@ -241,7 +241,11 @@ class TestEachRecord:
         payload = {**call.history[3].payload, "urgent": True}
         doctored = attrs.evolve(call.history[3], payload=payload)
         error = refusal([*call.history[:3], doctored])
-        assert ("history[3].payload", payload, "does not fit 'listen', which takes problem") == (
+        assert (
+            "history[3].payload",
+            payload,
+            "does not fit 'listen', which takes needs_verification, problem",
+        ) == (
             error.field,
             error.value,
             error.reason,

@@ -24,6 +24,7 @@ from callflow.stages import (
     NOT_ON_HOLD,
     ON_HOLD,
     RESOLUTION_CONFIRMED,
+    TICKET_WELL_WRITTEN,
 )
 
 INITIAL, ACTIVE, FINAL = StateKind.INITIAL, StateKind.ACTIVE, StateKind.FINAL
@@ -332,6 +333,36 @@ class TestGuardsOf:
             guarded().guards_of("force")
 
 
+class TestArrivalGuards:
+    """arrival_guards(event): the guards every row of the event into its destination has."""
+
+    def test_only_the_guards_common_to_every_way_in(self) -> None:
+        """Each guard once, in the order of the first row into the destination."""
+        table = guarded(
+            T("force", Door.SHUT, Door.OPEN, (HANDLE, KEY, KEY)),
+            T("force", Door.LOCKED, Door.OPEN, (KEY, BOLT, HANDLE)),
+        )
+        assert (HANDLE, KEY) == table.arrival_guards("force")
+
+    def test_a_repeat_in_the_destination_is_a_way_in(self) -> None:
+        """A guarded entry and an unguarded repeat there: nothing is owed by every way in."""
+        table = guarded(T("force", Door.SHUT, Door.OPEN, (KEY,)), T("force", Door.OPEN, Door.OPEN))
+        assert () == table.arrival_guards("force")
+
+    def test_rows_leading_elsewhere_say_nothing(self) -> None:
+        """An internal row elsewhere is not a way into the event's destination."""
+        table = guarded(
+            T("force", Door.SHUT, Door.OPEN, (KEY,)), T("force", Door.LOCKED, Door.LOCKED, (BOLT,))
+        )
+        assert (KEY,) == table.arrival_guards("force")
+
+    def test_an_internal_only_event_owes_nothing(self) -> None:
+        """It goes nowhere when forced: no guard; an unknown event is a ValidationError."""
+        assert () == guarded().arrival_guards("knock")
+        with pytest.raises(ValidationError, match="'event' must be an event of the table"):
+            guarded().arrival_guards("force")
+
+
 def needs(rule: str | None, requirement: str, attribute: str) -> Guard[Any]:
     """A guard met by a subject whose ``attribute`` is true; it notes each subject it checks."""
 
@@ -402,14 +433,31 @@ class TestJudge:
         assert (None, Door.OPEN, (), False) == (*verdict, verdict.allowed)
         assert [] == subject.checked
 
-    def test_forced_it_goes_where_the_event_goes_and_every_guard_is_checked(self) -> None:
-        """Performed anyway: to the event's destination, judged by every row's guards."""
+    def test_forced_it_goes_where_the_event_goes_judged_by_the_guards_every_way_in_has(
+        self,
+    ) -> None:
+        """Performed anyway: to the event's destination, judged by its arrival guards only.
+
+        SHUT -> OPEN needs a key and a handle, LOCKED -> OPEN a bolt: no guard
+        is common to both ways in, so none is owed by a forced ``force``.
+        """
         subject = door(bolt=True)
         verdict = forcing().judge(Door.OPEN, "force", subject, forced=True)
-        assert (None, Door.OPEN, (HAS_KEY, HAS_HANDLE)) == verdict
-        assert ["a key", "a handle", "a bolt"] == subject.checked
+        assert (None, Door.OPEN, ()) == verdict
+        assert [] == subject.checked
         gone = forcing().judge(Door.LOCKED, "remove", door(), forced=True)
         assert (None, Door.GONE, ()) == gone
+
+    def test_forced_the_guards_common_to_every_way_in_are_checked(self) -> None:
+        """A guard every row into the destination has is owed however the subject got there."""
+        table = guarded(
+            T("force", Door.SHUT, Door.OPEN, (HAS_KEY, HAS_HANDLE)),
+            T("force", Door.LOCKED, Door.OPEN, (HAS_BOLT, HAS_KEY)),
+        )
+        subject = door(handle=True)
+        verdict = table.judge(Door.OPEN, "force", subject, forced=True)
+        assert (None, Door.OPEN, (HAS_KEY,)) == verdict
+        assert ["a key"] == subject.checked
 
     def test_forced_an_internal_only_event_stays(self) -> None:
         """An event that leads nowhere from anywhere (``knock``) leaves the state as it is."""
@@ -459,11 +507,14 @@ class TestProcedureAnswers:
         )
 
     def test_events(self) -> None:
-        """The seventeen events of the procedure."""
+        """The twenty-two events of the procedure."""
         expected = {
             "answer",
             "identify",
+            "verify",
             "listen",
+            "inform",
+            "confirm_resolution",
             "follow_up",
             "troubleshoot",
             "diagnose",
@@ -489,6 +540,9 @@ class TestProcedureAnswers:
         [
             ("answer", Stage.GREETING),
             ("identify", None),
+            ("verify", None),
+            ("confirm_resolution", None),
+            ("inform", Stage.IMPLEMENT_OR_ASSIGN),
             ("listen", Stage.VENTING),
             ("follow_up", Stage.IMPLEMENT_OR_ASSIGN),
             ("troubleshoot", Stage.TROUBLESHOOTING),
@@ -524,8 +578,13 @@ class TestProcedureAnswers:
     @pytest.mark.parametrize(
         ("event", "guards"),
         [
-            ("listen", (CALLER_VERIFIED,)),
+            ("listen", ()),
+            ("verify", ()),
+            ("identify", ()),
             ("follow_up", (CALLER_VERIFIED,)),
+            ("implement", (CALLER_VERIFIED,)),
+            ("inform", (CALLER_VERIFIED,)),
+            ("assign", (CALLER_VERIFIED, TICKET_WELL_WRITTEN)),
             ("propose", (DIAGNOSIS_RECORDED,)),
             ("goodbye", (FIXED_OR_ASSIGNED,)),
             ("hang_up", (RESOLUTION_CONFIRMED,)),
@@ -555,22 +614,46 @@ class TestProcedureAnswers:
         ]
         assert expected == [guard.rule for guard in guards]
 
-    def test_the_guard_is_on_the_row_that_leaves_the_stage(self) -> None:
-        """``listen`` needs a verified caller out of GREETING, not while VENTING."""
-        expected: tuple[tuple[object, ...], tuple[object, ...]] = ((CALLER_VERIFIED,), ())
+    def test_the_guard_is_on_the_rows_that_act_on_the_account(self) -> None:
+        """CF205 guards what acts on or discloses an account, wherever it is; not ``listen``."""
+        guarded_by = {
+            (row.event, row.source)
+            for row in PROCEDURE.transitions
+            if CALLER_VERIFIED in row.guards
+        }
+        acting = {"follow_up", "implement", "assign", "inform"}
+        expected = {(row.event, row.source) for row in PROCEDURE.transitions if row.event in acting}
+        assert expected == guarded_by
         greeting = PROCEDURE.transition(Stage.GREETING, "listen")
-        venting = PROCEDURE.transition(Stage.VENTING, "listen")
         assert greeting is not None
-        assert venting is not None
-        assert expected == (greeting.guards, venting.guards)
-        assert (greeting.internal, venting.internal) == (False, True)
+        assert () == greeting.guards
+
+    @pytest.mark.parametrize(
+        ("event", "guards"),
+        [
+            ("goodbye", ()),  # a repeat in GOODBYE owes no fix
+            ("implement", (CALLER_VERIFIED,)),
+            ("assign", (CALLER_VERIFIED, TICKET_WELL_WRITTEN)),
+            ("propose", (DIAGNOSIS_RECORDED,)),
+            ("hang_up", (RESOLUTION_CONFIRMED,)),
+            ("hold", ()),  # stays where it is
+            ("listen", ()),
+        ],
+    )
+    def test_arrival_guards(self, event: str, guards: tuple[object, ...]) -> None:
+        """What a forced event owes: the guards every way into its destination has."""
+        assert guards == PROCEDURE.arrival_guards(event)
 
     def test_outgoing(self) -> None:
         """The rows leaving a few stages, in table order."""
         expected = {
             Stage.RINGING: [("answer", Stage.GREETING), ("abandon", Stage.ABANDONED)],
             Stage.GOODBYE: [
+                ("identify", Stage.GOODBYE),
+                ("verify", Stage.GOODBYE),
                 ("goodbye", Stage.GOODBYE),
+                ("inform", Stage.GOODBYE),
+                ("confirm_resolution", Stage.GOODBYE),
                 ("hang_up", Stage.ENDED),
                 ("hold", Stage.GOODBYE),
                 ("check_in", Stage.GOODBYE),

@@ -190,7 +190,15 @@ class TestTheLock:
         {
             "answer": "(self, *, rings: int | None = None) -> None",
             "identify": "(self, caller: callflow.people.Caller, *, verified: bool = False) -> None",
-            "listen": "(self, problem: str | None = None) -> None",
+            "listen": (
+                "(self, problem: str | None = None, *, needs_verification: bool = True) -> None"
+            ),
+            "verify": (
+                "(self, *, method: Literal['personal_details', 'account_details', 'purchase',"
+                " 'security_question', 'one_time_code', 'callback', 'other']) -> None"
+            ),
+            "inform": "(self, answer: str) -> None",
+            "confirm_resolution": "(self) -> None",
             "follow_up": "(self, ticket: str, *, notes_read: bool = True) -> None",
             "troubleshoot": "(self, step: str | None = None, *, result: str | None = None) -> None",
             "diagnose": "(self, label: str | None = None) -> None",
@@ -202,7 +210,7 @@ class TestTheLock:
                 "(self, *, resolution_confirmed: bool = False, anything_else_asked: bool = False)"
                 " -> None"
             ),
-            "hang_up": "(self, *, by: Literal['caller', 'agent'] = 'caller') -> None",
+            "hang_up": "(self, *, by: Literal['caller', 'agent', 'unknown'] = 'caller') -> None",
             "screen": "(self, wanted: str, *, available: bool | None = None) -> None",
             "hold": (
                 "(self, *, reason: str | None = None, asked_permission: bool = False,"

@@ -169,7 +169,7 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(db: Path, clock: Manua
 def test_a_refused_event_is_422_naming_the_rule(db: Path, clock: ManualClock) -> None:
     with serving(db, clock) as url:
         _ring(url)
-        body = {"event": "listen", "arguments": {"problem": "VPN drops"}, "version": 2}
+        body = {"event": "follow_up", "arguments": {"ticket": "T-000001"}, "version": 2}
         status, answer = call(f"{url}/C-1/events", body)
         assert (422, "InvalidTransitionError", "CF205") == (
             status,

@@ -16,7 +16,7 @@ from callflow.book import (
     repeat_failure,
 )
 from callflow.calendars import AlwaysOpen, BusinessCalendar, Calendar
-from callflow.call import Call, Mode, Party
+from callflow.call import Call, Channel, Mode, Party, VerificationMethod
 from callflow.callbacks import CallbackHours, CallbackWindow, parse_callback_window
 from callflow.clock import Clock, ManualClock, utc_now
 from callflow.desk import Desk
@@ -27,6 +27,7 @@ from callflow.errors import (
     CallEndedError,
     CallflowError,
     ConcurrencyError,
+    ConfigError,
     InvalidDefinitionError,
     InvalidTransitionError,
     NoFreeLineError,
@@ -35,6 +36,7 @@ from callflow.errors import (
     SnapshotError,
     StoreError,
     TicketTransitionError,
+    TranscriptError,
     UnknownRuleError,
     ValidationError,
 )
@@ -103,11 +105,13 @@ __all__ = [
     "CallbackWindowError",
     "Caller",
     "CallflowError",
+    "Channel",
     "Clock",
     "ClockKind",
     "ClockReading",
     "ClockState",
     "ConcurrencyError",
+    "ConfigError",
     "Desk",
     "Escalation",
     "EscalationKind",
@@ -157,12 +161,14 @@ __all__ = [
     "TicketClocks",
     "TicketStatus",
     "TicketTransitionError",
+    "TranscriptError",
     "TransferStyle",
     "Transition",
     "TransitionTable",
     "UnknownRuleError",
     "Urgency",
     "ValidationError",
+    "VerificationMethod",
     "WorkOrder",
     "__version__",
     "account",

@@ -6,6 +6,7 @@ state changes only through those events.
 """
 
 import enum
+import typing
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
@@ -28,10 +29,28 @@ from callflow.thresholds import Thresholds
 from callflow.ticket import Ticket
 from callflow.validators import instance_of, to_member
 
-__all__ = ["CallState", "Mode", "Party"]
+__all__ = ["CallState", "Channel", "Mode", "Party", "VerificationMethod"]
 
-Party = Literal["caller", "agent"]
-"""Who ended the call."""
+Channel = Literal["phone", "chat"]
+"""How the caller reached the desk. A chat has no rings, holds, check-ins or hang-ups in the
+phone sense: the phone-only rules (CF101, CF502-CF505, CF706) are not judged on it."""
+CHANNELS: tuple[Channel, ...] = ("phone", "chat")
+
+Party = Literal["caller", "agent", "unknown"]
+"""Who ended the call (``"unknown"`` when a recording does not say: CF706 is not judged)."""
+PARTIES: tuple[Party, ...] = ("caller", "agent", "unknown")
+
+VerificationMethod = Literal[
+    "personal_details",
+    "account_details",
+    "purchase",
+    "security_question",
+    "one_time_code",
+    "callback",
+    "other",
+]
+"""How the caller's identity was confirmed (:meth:`callflow.Call.verify`)."""
+VERIFICATION_METHODS: tuple[VerificationMethod, ...] = typing.get_args(VerificationMethod)
 
 
 class Mode(enum.Enum):
@@ -70,15 +89,22 @@ class CallState:
     _book: TicketBook | None = attrs.field(default=None, kw_only=True, alias="book")
     _call_id: str | None = attrs.field(default=None, kw_only=True, alias="call_id")
     _promises: PromiseLedger | None = attrs.field(default=None, kw_only=True, alias="promises")
+    _channel: Channel = attrs.field(default="phone", kw_only=True, alias="channel")
     _stage: Stage = attrs.field(default=Stage.RINGING, init=False)
+    # Audit mode: the stage an out-of-order event took the call from, which the
+    # next event may resume from (callflow._recorder.judged_stage).
+    _left_stage: Stage | None = attrs.field(default=None, init=False)
     _history: list[EventRecord] = attrs.field(factory=list, init=False)
     _findings: list[Finding] = attrs.field(factory=list, init=False)
     _caller: Caller | None = attrs.field(default=None, init=False)
     _caller_verified: bool = attrs.field(default=False, init=False)
+    # Whether the caller's request needs a verified caller (None: not stated yet, so it does).
+    _verification_needed: bool | None = attrs.field(default=None, init=False)
     _problem: str | None = attrs.field(default=None, init=False)
     _diagnosis: str | None = attrs.field(default=None, init=False)
     _plan: str | None = attrs.field(default=None, init=False)
     _fix: str | None = attrs.field(default=None, init=False)
+    _answer_given: str | None = attrs.field(default=None, init=False)
     _escalation: Escalation | None = attrs.field(default=None, init=False)
     _follow_up_of: str | None = attrs.field(default=None, init=False)
     _case: CaseFile = attrs.field(init=False)  # the call's ticket, and what events write in it
@@ -93,6 +119,7 @@ class CallState:
     _line: Line | None = attrs.field(default=None, init=False)
     _outcome: Outcome | None = attrs.field(default=None, init=False)
     _strict: bool = attrs.field(init=False)
+    _phone: bool = attrs.field(init=False)  # the phone-only rules are judged
     # Every event method runs whole under it; a copy of the call gets its own.
     _lock: CallLock = attrs.field(factory=CallLock, init=False)
 
@@ -112,6 +139,11 @@ class CallState:
     def mode(self) -> Mode:
         """Strict (departures refused) or audit (departures recorded)."""
         return self._mode
+
+    @property
+    def channel(self) -> Channel:
+        """``"phone"`` or ``"chat"``: on a chat the phone-only rules are not judged."""
+        return self._channel
 
     @property
     def clock(self) -> Clock:
@@ -142,6 +174,16 @@ class CallState:
     def caller_verified(self) -> bool:
         """Whether the caller's identity was confirmed (CF205)."""
         return self._caller_verified
+
+    @property
+    def verification_needed(self) -> bool:
+        """Whether the caller's request needs a verified caller (CF205).
+
+        Until a statement of the problem says otherwise it does; once one
+        does (``listen(needs_verification=True)``, the default), it does for
+        the rest of the call.
+        """
+        return self._verification_needed is not False
 
     @property
     def problem(self) -> str | None:
@@ -176,6 +218,16 @@ class CallState:
     def fixed(self) -> bool:
         """Whether a fix was implemented and has not failed since."""
         return self._fix is not None
+
+    @property
+    def answer_given(self) -> str | None:
+        """The latest answer given to the caller's question, unless troubleshooting resumed."""
+        return self._answer_given
+
+    @property
+    def informed(self) -> bool:
+        """Whether the caller's question was answered on the line (``Call.inform``)."""
+        return self._answer_given is not None
 
     @property
     def assigned_to(self) -> str | None:

@@ -165,6 +165,19 @@ class CaseFile:
 
         return self.write_effect(write)
 
+    def identify_effect(
+        self,
+        book: TicketBook | None,
+        caller: Caller,
+        heard: bool,
+        problem: str | None,
+        clock: Clock,
+    ) -> Effect | None:
+        """A caller identified once the problem was heard gets the call's ticket now (CF905)."""
+        if book is None or self.number is not None or not heard:
+            return None
+        return lambda at: self._open_case(book, caller, problem, clock)
+
     def _open_case(
         self, book: TicketBook, caller: Caller, problem: str | None, clock: Clock
     ) -> Mapping[str, object]:

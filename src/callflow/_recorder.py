@@ -17,12 +17,21 @@ from callflow.clock import read_clock
 from callflow.errors import CallEndedError, InvalidTransitionError
 from callflow.measures import Outcome
 from callflow.records import NOTHING, EventRecord, Finding, RuleBreach
-from callflow.stages import PROCEDURE
+from callflow.stages import PROCEDURE, Stage
 
 if TYPE_CHECKING:
     from callflow.call import Call
 
-__all__ = ["CallLock", "Line", "finish", "fire", "keep_line", "line_departures", "note"]
+__all__ = [
+    "CallLock",
+    "Line",
+    "finish",
+    "fire",
+    "judged_stage",
+    "keep_line",
+    "line_departures",
+    "note",
+]
 
 OUT_OF_ORDER = "CF001"
 # Events that end a held caller's silence: CF504 judges the gap before each.
@@ -71,13 +80,14 @@ def fire(
     if stage.is_final:
         raise CallEndedError(event, stage)
     strict = call._strict
-    verdict = PROCEDURE.judge(stage, event, call, forced=not strict)
+    judged = judged_stage(call, event)
+    verdict = PROCEDURE.judge(judged, event, call, forced=not strict)
     departures: list[tuple[str, str]] = []
     if verdict.row is None:
         if strict:
             raise InvalidTransitionError(event, stage, call.allowed_events())
         departures.append(
-            (OUT_OF_ORDER, f"{event!r} is not part of the procedure in stage {stage.name}")
+            (OUT_OF_ORDER, f"{event!r} is not part of the procedure in stage {judged.name}")
         )
     for guard in verdict.failed:
         if strict:  # the first guard failed is the reason given
@@ -112,17 +122,51 @@ def fire(
     dest = verdict.dest
     if dest is not stage:
         PROCEDURE.move(call, dest)
+    if not strict:
+        _keep_place(call, stage, judged, verdict.row is None, dest)
     index = len(history)
     # The payload dict was built by the event method and nobody else holds
     # it: the record turns it into the event's typed, frozen payload.
-    history.append(EventRecord._checked(event, stage, dest, at, payload, observed))
+    history.append(EventRecord._checked(event, judged, dest, at, payload, observed))
     for rule, message in departures:
-        call._findings.append(Finding(rule, message, index, event, stage))
-    if call._on_hold and (event in _HOLD_CONTACTS or dest.is_final):
+        call._findings.append(Finding(rule, message, index, event, judged))
+    if call._on_hold and call._phone and (event in _HOLD_CONTACTS or dest.is_final):
         _judge_silence(call, index)
     if call._line is not None:
         call._line._recorded(call, event)
     return index
+
+
+def judged_stage(call: "Call", event: str) -> Stage:
+    """The stage ``event`` is judged in: the call's, or the one an out-of-order event left.
+
+    In audit mode an event the procedure does not allow takes the call where
+    it leads (one finding), but the call keeps the stage it left: when the
+    next event fits that stage and not the one the call was taken to, the
+    agent went on from where they were, and the call resynchronises there
+    without a second finding (an early "anything else?", then troubleshooting).
+    """
+    stage, left = call._stage, call._left_stage
+    if (
+        left is not None
+        and PROCEDURE.transition(stage, event) is None
+        and PROCEDURE.transition(left, event) is not None
+    ):
+        return left
+    return stage
+
+
+def _keep_place(call: "Call", stage: Stage, judged: Stage, out_of_order: bool, dest: Stage) -> None:
+    """Remember the stage an out-of-order move left; forget it once the call goes on in order.
+
+    An event that keeps the call where it is (a hold, a repeat) leaves the
+    question open; one that moves it in order, or resynchronises it, settles it.
+    """
+    if out_of_order:
+        if dest is not judged and not dest.is_final:
+            call._left_stage = judged
+    elif judged is not stage or dest is not judged:
+        call._left_stage = None
 
 
 def note(call: "Call", rule: str, message: str, index: int) -> None:

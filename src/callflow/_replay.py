@@ -14,10 +14,12 @@ import inspect
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
+import attrs
+
 from callflow.book import TicketBook
 from callflow.clock import Clock, utc_now
 from callflow.errors import AccessDeniedError, CallflowError, ValidationError
-from callflow.events import EventPayload
+from callflow.events import EVENT_PAYLOADS, EventPayload
 from callflow.people import Caller
 from callflow.promises import PromiseLedger
 from callflow.records import EventRecord, RuleBreach
@@ -51,6 +53,7 @@ def _flag(value: object) -> bool:
 OBSERVABLE: Mapping[str, Mapping[str, Callable[[object], bool]]] = {
     "answer": {"line": _breaches},
     "resume": {"line": _breaches},
+    "identify": {"ticket": _text, "earlier": _texts},
     "listen": {"ticket": _text, "earlier": _texts},
     "assign": {"ticket_findings": _breaches},
     "hang_up": {"case": _flag},
@@ -61,7 +64,8 @@ OBSERVABLE: Mapping[str, Mapping[str, Callable[[object], bool]]] = {
 Events not named here look up nothing.
 """
 
-_RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id"})
+_RING_KEYS = frozenset({"agent", "mode", "thresholds", "call_id", "channel"})
+_EVENTS = frozenset(PROCEDURE.events)
 
 
 @functools.cache  # a class's signatures do not change: read once per event
@@ -83,11 +87,13 @@ def _check_record(index: int, record: object, previous: EventRecord | None) -> E
         if record.event != "ring" or set(record.payload) != _RING_KEYS or record.observed:
             raise ValidationError(where, record, "must be the call's 'ring' record")
         return record
-    if record.event not in PROCEDURE.events:
+    if record.event not in _EVENTS:
         raise ValidationError(f"{where}.event", record.event, "is not an event of the procedure")
     if record.at < previous.at:
         reason = f"must not be before the record before it, at {previous.at.isoformat()}"
         raise ValidationError(f"{where}.at", record.at, reason)
+    if not record.observed:  # most events look nothing up
+        return record
     checks = OBSERVABLE.get(record.event, {})
     for key, value in record.observed.items():
         check = checks.get(key)
@@ -102,15 +108,37 @@ def _check_history(history: object) -> tuple[EventRecord, ...]:
     if isinstance(history, str | bytes | Mapping) or not isinstance(history, Collection):
         raise ValidationError("history", history, "must be a sequence of EventRecord")
     records: list[EventRecord] = []
+    previous: EventRecord | None = None
     for index, record in enumerate(history):
-        records.append(_check_record(index, record, records[-1] if records else None))
+        previous = _check_record(index, record, previous)
+        records.append(previous)
     if not records:
         raise ValidationError("history", history, "must start with the call's 'ring' record")
     return tuple(records)
 
 
+@functools.cache  # as _parameters
+def _fits(cls: type, event: str) -> bool:
+    """Whether every payload of ``event``'s class fits ``cls``'s event method.
+
+    A payload class has the method's parameters as its fields, the required
+    ones without a default, so its instances always fit (unless a subclass
+    of the call changed the method).
+    """
+    kind = EVENT_PAYLOADS.get(event)
+    if kind is None:
+        return False
+    allowed, needed = _parameters(cls, event)
+    fields = attrs.fields(kind)  # type: ignore[arg-type]  # made by attrs.make_class
+    required = {field.name for field in fields if field.default is attrs.NOTHING}
+    return allowed == {field.name for field in fields} and needed == required
+
+
 def _check_payload(cls: type, index: int, record: EventRecord) -> None:
-    allowed, needed = _parameters(cls, record.event)
+    event = record.event
+    if type(record.payload) is EVENT_PAYLOADS.get(event) and _fits(cls, event):
+        return  # a payload of the event's own class: its keys are the method's
+    allowed, needed = _parameters(cls, event)
     given = set(record.payload)
     if not given <= allowed or not needed <= given:
         reason = f"does not fit {record.event!r}, which takes {', '.join(sorted(allowed))}"
@@ -157,6 +185,7 @@ def _ring(cls: type[C], ring: EventRecord) -> C:
             thresholds=ring.payload["thresholds"],  # type: ignore[arg-type]
             clock=lambda: ring.at,
             call_id=ring.payload["call_id"],  # type: ignore[arg-type]
+            channel=ring.payload["channel"],  # type: ignore[arg-type]
         )
     except ValidationError as error:
         raise _located(error, "history[0].payload") from None
@@ -166,19 +195,21 @@ def _ring(cls: type[C], ring: EventRecord) -> C:
 
 
 def _replay_one(call: "Call", index: int, record: EventRecord) -> None:
-    call._clock = lambda: record.at  # the event happens at its recorded time, however often read
+    at, event, payload = record.at, record.event, record.payload
+    call._clock = lambda: at  # the event happens at its recorded time, however often read
     call._replaying = record.observed
     try:
-        payload = record.payload
-        arguments = payload.arguments() if isinstance(payload, EventPayload) else payload
-        getattr(call, record.event)(**arguments)
+        if type(payload) is EVENT_PAYLOADS.get(event) or isinstance(payload, EventPayload):
+            getattr(call, event)(**payload.arguments())  # the first test is the quick one
+        else:
+            getattr(call, event)(**payload)
     except ValidationError as error:  # an argument refused: name it inside the record
         raise _located(error, f"history[{index}].payload") from None
     except CallflowError as error:  # the event refused as a whole
         raise ValidationError(f"history[{index}]", record, f"cannot be replayed: {error}") from None
     finally:
         call._replaying = None
-    if call._history[-1] != record:
+    if not call._history[-1] == record:  # __eq__ itself, not attrs' __ne__ around it
         raise ValidationError(
             f"history[{index}]", record, "does not match what replaying its event produced"
         )

@@ -5,14 +5,17 @@
 >>> clock = ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
 >>> call = Call(agent=Agent(name="Bill", organisation="ACME Corp"), clock=clock)
 >>> call.answer()
->>> call.listen()
+>>> call.listen("I'd like to pay my bill")     # the caller speaks first
+>>> call.inform("You can pay it at any branch")
 Traceback (most recent call last):
 ...
-callflow.errors.InvalidTransitionError: event 'listen' refused in stage GREETING: it requires \
-an identified and verified caller (CF205); allowed now: identify, screen, take_message, \
-hold, request_manager, transfer, abandon
+callflow.errors.InvalidTransitionError: event 'inform' refused in stage VENTING: it requires \
+a verified caller, for a request that needs one (CF205); allowed now: identify, verify, \
+listen, troubleshoot, hold, request_manager, transfer, abandon
+>>> call.verify(method="security_question")
+>>> call.inform("You can pay it at any branch")
 >>> call.stage
-<Stage.GREETING: 'greeting'>
+<Stage.IMPLEMENT_OR_ASSIGN: 'implement_or_assign'>
 """
 
 from collections.abc import Collection
@@ -21,9 +24,18 @@ from datetime import datetime, timedelta
 import attrs
 
 from callflow import _replay
-from callflow._call_state import CallState, Mode, Party
+from callflow._call_state import (
+    CHANNELS,
+    PARTIES,
+    VERIFICATION_METHODS,
+    CallState,
+    Channel,
+    Mode,
+    Party,
+    VerificationMethod,
+)
 from callflow._casework import CaseFile, callback_after, update_due
-from callflow._recorder import finish, fire, keep_line, line_departures, note
+from callflow._recorder import finish, fire, judged_stage, keep_line, line_departures, note
 from callflow.book import TicketBook, check_book
 from callflow.clock import Clock, check_aware
 from callflow.errors import ValidationError
@@ -51,7 +63,7 @@ from callflow.validators import (
     check_text,
 )
 
-__all__ = ["Call", "Mode", "Party"]
+__all__ = ["Call", "Channel", "Mode", "Party", "VerificationMethod"]
 
 
 @attrs.define(eq=False, repr=False, on_setattr=attrs.setters.NO_OP)
@@ -83,6 +95,10 @@ class Call(CallState):
             links its tickets keep to it (optional).
         promises: the ledger where the callbacks the call promises are
             tracked (a phone message's callback, CF607) (optional).
+        channel: ``"phone"`` (default) or ``"chat"``. A chat has no rings,
+            holds, check-ins or hang-ups in the phone sense: ``hold``,
+            ``check_in``, ``resume`` and ``hang_up`` are accepted as they are
+            on the phone, but CF101, CF502-CF505 and CF706 are not judged.
     """
 
     def __attrs_post_init__(self) -> None:
@@ -92,7 +108,10 @@ class Call(CallState):
             check_text("call_id", self._call_id)
         if self._promises is not None and not isinstance(self._promises, PromiseLedger):
             raise ValidationError("promises", self._promises, "must be a PromiseLedger")
-        self._strict = self._mode is Mode.STRICT
+        channel: object = self._channel  # checked, not trusted: a str first
+        if type(channel) is not str or channel not in CHANNELS:
+            raise ValidationError("channel", channel, "must be 'phone' or 'chat'")
+        self._strict, self._phone = self._mode is Mode.STRICT, channel == "phone"
         self._case = CaseFile(self._agent.name, self._call_id)
         at = check_aware("clock", self._clock())
         payload = {
@@ -100,6 +119,7 @@ class Call(CallState):
             "mode": self._mode,
             "thresholds": self._thresholds,
             "call_id": self._call_id,
+            "channel": self._channel,
         }
         ring = EventRecord._checked("ring", Stage.RINGING, Stage.RINGING, at, payload, NOTHING)
         self._history.append(ring)
@@ -132,40 +152,80 @@ class Call(CallState):
             line = line_departures(self, "answer")
             index = fire(self, "answer", {"rings": rings}, breaches=line, effect=keep_line(line))
             record, limit = self._history[index], self._thresholds.max_rings
-            if record.from_stage is not Stage.RINGING:
-                return  # a repeated answer (audit mode): CF101 judged the first one
+            if record.from_stage is not Stage.RINGING or not self._phone:
+                return  # a repeated answer (audit mode; CF101 judged the first one), or a chat
             if rings is None:
                 rings = count_rings(record.at - self._history[0].at, self._thresholds.ring_cadence)
             if rings > limit:
                 note(self, "CF101", f"answered on ring {rings}, after ring {limit}", index)
 
     def identify(self, caller: Caller, *, verified: bool = False) -> None:
-        """Take the caller's name / user ID, and say whether their identity was confirmed."""
+        """Take the caller's name / user ID, in any stage; ``verified``: their identity confirmed.
+
+        Naming the same caller again keeps an earlier verification; another
+        caller is verified only if ``verified`` says so. With a ticket book, a
+        caller identified after the problem was heard gets the call's ticket now.
+        """
         if not isinstance(caller, Caller):
             raise ValidationError("caller", caller, "must be a Caller")
         payload = {"caller": caller, "verified": check_flag("verified", verified)}
         with self._lock:
-            fire(self, "identify", payload)
-            self._caller, self._caller_verified = caller, verified
+            heard = any(record.event == "listen" for record in self._history)
+            effect = self._case.identify_effect(
+                self._book, caller, heard, self._problem, self._clock
+            )
+            index = fire(self, "identify", payload, effect=effect)
+            same = self._caller is None or self._caller == caller
+            self._caller_verified = verified or (same and self._caller_verified)
+            self._caller = caller
+            self._take_case(index)
 
-    def listen(self, problem: str | None = None) -> None:
-        """Let the caller describe the problem: GREETING -> VENTING (needs a verified caller).
+    def verify(self, *, method: VerificationMethod) -> None:
+        """Confirm the caller's identity, by ``method``, in any stage; the stage stays (CF205)."""
+        given: object = method  # checked, not trusted: a str first, so no foreign __eq__ runs
+        if type(given) is not str or given not in VERIFICATION_METHODS:
+            raise ValidationError("method", method, f"must be one of {VERIFICATION_METHODS}")
+        with self._lock:
+            fire(self, "verify", {"method": method})
+            self._caller_verified = True
+
+    def listen(self, problem: str | None = None, *, needs_verification: bool = True) -> None:
+        """Let the caller describe the problem: GREETING -> VENTING. The caller speaks first.
+
+        Args:
+            problem: what the caller says the problem (or the request) is.
+            needs_verification: whether the request acts on or discloses the
+                caller's account, so that a verified caller is needed before
+                the agent does so (CF205); ``False`` for a public question
+                (branch hours, a FAQ). Once one statement needs it, the call does.
 
         With a ticket book, the first ``listen`` of a call that is not a
-        follow-up opens a new ticket for the caller (every call is a new case,
-        CF905) and looks up the caller's earlier tickets (CF403); later
-        statements are added to the ticket as notes.
+        follow-up opens a new ticket for the identified caller (every call is
+        a new case, CF905; see :meth:`identify` for one not identified yet) and
+        looks up the caller's earlier tickets (CF403); later statements are
+        added to the ticket as notes.
         """
         problem = check_optional_text("problem", problem)
+        payload = {
+            "problem": problem,
+            "needs_verification": check_flag("needs_verification", needs_verification),
+        }
         with self._lock:
             first = self._stage is Stage.GREETING
             effect = self._case.listen_effect(self._book, self._caller, first, problem, self._clock)
-            index = fire(self, "listen", {"problem": problem}, effect=effect)
+            index = fire(self, "listen", payload, effect=effect)
             if problem is not None:
                 self._problem = problem
-            number = self._history[index].observed.get("ticket")
-            if isinstance(number, str):
-                self._case.number = number
+            needed = self._verification_needed
+            self._verification_needed = (
+                needs_verification if needed is None else needed or needs_verification
+            )
+            self._take_case(index)
+
+    def _take_case(self, index: int) -> None:
+        number = self._history[index].observed.get("ticket")
+        if isinstance(number, str):
+            self._case.number = number
 
     def follow_up(self, ticket: str, *, notes_read: bool = True) -> None:
         """Take up an existing ticket: GREETING -> IMPLEMENT_OR_ASSIGN (needs a verified caller).
@@ -203,11 +263,10 @@ class Call(CallState):
         step = check_optional_text("step", step)
         result = check_optional_text("result", result)
         with self._lock:
-            came_from = self._stage
             effect = self._case.troubleshoot_effect(step, result)
-            fire(self, "troubleshoot", {"step": step, "result": result}, effect=effect)
-            if came_from is Stage.IMPLEMENT_OR_ASSIGN:
-                self._fix = None
+            index = fire(self, "troubleshoot", {"step": step, "result": result}, effect=effect)
+            if self._history[index].from_stage is Stage.IMPLEMENT_OR_ASSIGN:
+                self._fix = self._answer_given = None  # the fix (or the answer) did not do
 
     def diagnose(self, label: str | None = None) -> None:
         """Label the problem: -> DIAGNOSIS. Without a label the agent is still unsure."""
@@ -225,8 +284,21 @@ class Call(CallState):
             fire(self, "propose", {"plan": plan}, effect=effect)
             self._plan = plan
 
+    def inform(self, answer: str) -> None:
+        """Answer the caller's question: -> IMPLEMENT_OR_ASSIGN, resolved on the line.
+
+        From VENTING (answered at once), TROUBLESHOOTING (once looked up) or
+        DIAGNOSIS (once second level was asked); from IMPLEMENT_OR_ASSIGN or
+        GOODBYE, a further question answered. Needs a verified caller when
+        the request does (CF205). With a ticket, the answer resolves it.
+        """
+        check_text("answer", answer)
+        with self._lock:
+            fire(self, "inform", {"answer": answer}, effect=self._case.fix_effect(answer))
+            self._answer_given = answer
+
     def implement(self, action: str) -> None:
-        """Fix the problem now: -> IMPLEMENT_OR_ASSIGN."""
+        """Fix the problem now: -> IMPLEMENT_OR_ASSIGN (needs a verified caller, CF205)."""
         check_text("action", action)
         with self._lock:
             fire(self, "implement", {"action": action}, effect=self._case.fix_effect(action))
@@ -261,7 +333,7 @@ class Call(CallState):
             breaches = list(owed)
             if (
                 escalation.kind is EscalationKind.HIERARCHICAL
-                and PROCEDURE.transition(self._stage, "assign") is None
+                and PROCEDURE.transition(judged_stage(self, "assign"), "assign") is None
             ):
                 skipped = "a request for a manager skipped the procedure: record it and go on"
                 breaches.append(RuleBreach("CF605", skipped, "kind"))
@@ -290,7 +362,10 @@ class Call(CallState):
     def goodbye(
         self, *, resolution_confirmed: bool = False, anything_else_asked: bool = False
     ) -> None:
-        """Close the call: -> GOODBYE. Repeat it to record a later confirmation.
+        """Close the call: -> GOODBYE. Repeat it to record a later confirmation or question.
+
+        The flags accumulate: a later goodbye that does not say so undoes
+        neither an earlier confirmation nor an earlier "anything else?".
 
         Args:
             resolution_confirmed: the caller confirmed the fix works (CF701).
@@ -305,11 +380,20 @@ class Call(CallState):
             self._resolution_confirmed |= resolution_confirmed
             self._anything_else_asked |= anything_else_asked
 
+    def confirm_resolution(self) -> None:
+        """The caller confirms the fix works (CF701), before or after the goodbye; stage stays."""
+        with self._lock:
+            fire(self, "confirm_resolution", {})
+            self._resolution_confirmed = True
+
     def hang_up(self, *, by: Party = "caller") -> None:
-        """End the call: GOODBYE -> ENDED. The caller should hang up first (CF706)."""
+        """End the call: GOODBYE -> ENDED. The caller should hang up first (CF706).
+
+        ``by="unknown"`` when the recording does not say: CF706 is not judged.
+        """
         given: object = by  # checked, not trusted: a str first, so no foreign __eq__ runs
-        if type(given) is not str or given not in ("caller", "agent"):
-            raise ValidationError("by", by, "must be 'caller' or 'agent'")
+        if type(given) is not str or given not in PARTIES:
+            raise ValidationError("by", by, "must be 'caller', 'agent' or 'unknown'")
         with self._lock:
             index = fire(self, "hang_up", {"by": by}, effect=self._case.case_effect(self._book))
             if self._history[index].observed.get("case") is False:
@@ -319,12 +403,17 @@ class Call(CallState):
                 finish(self, Outcome.RESOLVED)
             elif self.assigned:
                 finish(self, Outcome.ASSIGNED)
+            elif self.informed:
+                finish(self, Outcome.RESOLVED)  # a question answered on the line
             else:
                 finish(self, Outcome.UNRESOLVED)
+                if all(finding.rule != "CF705" for finding in self._findings):
+                    unresolved = "the call ended with neither a fix, an assignment nor an answer"
+                    note(self, "CF705", unresolved, index)  # audit mode: the goodbye was early
             if not self._anything_else_asked:
                 asked = "the call ended without asking if there was anything else"
                 note(self, "CF702", asked, index)
-            if by == "agent":
+            if by == "agent" and self._phone:
                 note(self, "CF706", "the agent hung up before the caller", index)
 
     def screen(self, wanted: str, *, available: bool | None = None) -> None:
@@ -369,6 +458,7 @@ class Call(CallState):
         words = check_optional_text("words", words)
         payload = {"reason": reason, "asked_permission": asked_permission, "words": words}
         breaches = hold_breaches(reason, asked_permission=asked_permission, words=words)
+        breaches = breaches if self._phone else ()  # a chat's "let me check" is no phone hold
         with self._lock:
             index = fire(self, "hold", payload, breaches=breaches)
             if not self._on_hold:
@@ -386,7 +476,7 @@ class Call(CallState):
                 holding; strict mode refuses a check-in that did not.
         """
         check_flag("offered_to_continue", offered_to_continue)
-        breaches = check_in_breaches(offered_to_continue=offered_to_continue)
+        breaches = check_in_breaches(offered_to_continue=offered_to_continue) if self._phone else ()
         payload = {"offered_to_continue": offered_to_continue}
         with self._lock:
             index = fire(self, "check_in", payload, breaches=breaches)
@@ -415,7 +505,8 @@ class Call(CallState):
         payload = {"thanked": thanked, "apologised": apologised, "out_of_turn": out_of_turn}
         with self._lock:
             line = line_departures(self, "resume", out_of_turn)
-            breaches = resume_breaches(thanked=thanked, apologised=apologised) + line
+            etiquette = resume_breaches(thanked=thanked, apologised=apologised)
+            breaches = (etiquette if self._phone else ()) + line
             fire(self, "resume", payload, breaches=breaches, effect=keep_line(line))
             self._on_hold, self._hold_contact = False, None
 

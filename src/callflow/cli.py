@@ -1,4 +1,8 @@
-"""The ``callflow`` command: ``callflow demo`` and ``callflow diagram``."""
+"""The ``callflow`` command: ``callflow demo``, ``callflow diagram`` and ``callflow audit``.
+
+The audit's command lives in :mod:`callflow.audit.cli`; it is imported only
+when ``callflow audit`` runs, so the core's commands never load the audit.
+"""
 
 import argparse
 import sys
@@ -19,7 +23,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("demo", help="run a sample call end to end and print its timeline")
     commands.add_parser("diagram", help="print the call procedure as a Mermaid state diagram")
-    args = parser.parse_args(argv)
+    commands.add_parser(
+        "audit",
+        help="audit recorded calls (JSON or JSON Lines transcripts); callflow audit -h for more",
+        add_help=False,
+    )
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["audit"]:
+        from callflow.audit.cli import main as audit_main
+
+        return audit_main(arguments[1:])
+    args = parser.parse_args(arguments)
     if args.command == "demo":
         sys.stdout.write(render_timeline(sample_call()))
     else:

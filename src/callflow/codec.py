@@ -43,6 +43,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
+from json.encoder import encode_basestring_ascii
 from types import UnionType
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo
@@ -160,6 +161,10 @@ def _read_duration(value: object, _: type) -> timedelta:
 def _write_set(items: frozenset[object] | set[object]) -> list[Any]:
     written = [converter.unstructure(item) for item in items]
     # Sorted by their JSON text: one order for any mix of kinds, the same in every process.
+    if all(
+        type(item) is str for item in written
+    ):  # the common case: text, quoted as JSON quotes it
+        return sorted(written, key=encode_basestring_ascii)
     return sorted(written, key=lambda item: json.dumps(item, sort_keys=True))
 
 
@@ -361,3 +366,122 @@ def _structure_checked(data: object, kind: type[T], *, field: str = "data") -> T
         # cattrs' own hooks for plain types (int("x")...) raise built-ins for a lone value.
         reason = f"cannot be read as {getattr(kind, '__name__', kind)} ({error})"
         raise ValidationError(field, data, reason) from None
+
+
+# -- compiled readers of plain data ----------------------------------------------
+
+REFUSED: Any = object()
+"""What a :func:`plain_reader` returns for data it does not read: the codec says why."""
+
+_NONE = type(None)
+_NATIVE_TYPES = (str, bool, int)
+
+
+def _native_check(kind: object, name: str) -> str | None:
+    """Python source checking ``name`` is a value of JSON-native ``kind``, as the codec reads it.
+
+    ``str``, ``bool`` and ``int`` (not ``True`` for a number), each optional,
+    and a ``Literal`` of text; ``None`` for any other kind.
+    """
+    if kind in _NATIVE_TYPES:
+        return f"type({name}) is {kind.__name__}"
+    if get_origin(kind) in (Union, UnionType):
+        members = get_args(kind)
+        if len(members) == 2 and _NONE in members:
+            (inner,) = (member for member in members if member is not _NONE)
+            if inner in _NATIVE_TYPES:
+                return f"({name} is None or type({name}) is {inner.__name__})"
+        return None
+    if _is_literal(kind) and all(type(choice) is str for choice in get_args(kind)):
+        return f"(type({name}) is str and {name} in {frozenset(get_args(kind))!r})"
+    return None
+
+
+def plain_reader(kind: type[T]) -> Callable[[object], T]:
+    """A compiled reader of attrs class ``kind`` from plain JSON data: fast, never more lenient.
+
+    It reads a mapping with exactly ``kind``'s fields, each JSON-native
+    (text, a flag, a whole number, optional, a Literal) and checked inline,
+    or, for any other kind (an attrs class, an enum, a duration...), read by
+    the codec's own hook; the class's validators run. For data it does not
+    read that way (a key missing or unknown, a value refused) it returns
+    :data:`REFUSED`, for :func:`structure` to read again and say what is
+    wrong: whatever it reads, the codec reads the same.
+    """
+    fields = attrs.fields(kind)  # type: ignore[arg-type]  # an attrs class, as its caller knows
+    if any(not field.init or field.alias != field.name for field in fields):
+        return lambda data: _codec_read(data, kind)
+    names = [field.name for field in fields]
+    scope: dict[str, Any] = {"cls": kind, "REFUSED": REFUSED}
+    checks, reads = [], []
+    for index, field in enumerate(fields):
+        value = f"v{index}"
+        check = _native_check(field.type, value)
+        if check is not None:
+            checks.append(check)
+            continue
+        if attrs.has(field.type):
+            scope[f"read{index}"] = plain_reader(field.type)
+            reads.append(f"        {value} = read{index}({value})")
+            reads.append(f"        if {value} is REFUSED:\n            return REFUSED")
+        else:
+            scope[f"hook{index}"] = converter.get_structure_hook(field.type)
+            scope[f"kind{index}"] = field.type
+            reads.append(f"        {value} = hook{index}({value}, kind{index})")
+    arguments = ", ".join(f"{name}=v{index}" for index, name in enumerate(names))
+    lines = [
+        "def read(data):",
+        f"    if type(data) is not dict or len(data) != {len(names)}:",
+        "        return REFUSED",
+    ]
+    if names:
+        values = "".join(f"v{index}, " for index in range(len(names)))
+        keys = "".join(f"data[{name!r}], " for name in names)
+        lines += [
+            "    try:",
+            f"        {values} = {keys}",
+            "    except KeyError:",
+            "        return REFUSED",
+        ]
+    if checks:
+        lines += [f"    if not ({' and '.join(checks)}):", "        return REFUSED"]
+    lines += ["    try:", *reads, f"        return cls({arguments})", "    except Exception:"]
+    lines += ["        return REFUSED"]
+    exec("\n".join(lines), scope)  # source built above from the class's own field names
+    reader: Callable[[object], T] = scope["read"]
+    return reader
+
+
+def _codec_read(data: object, kind: type[T]) -> T:
+    try:
+        return converter.structure(data, kind)
+    except Exception:  # the codec reads it again, saying why
+        return REFUSED  # type: ignore[no-any-return]
+
+
+def plain_writer(
+    kind: type, write_as: Callable[[object, Any], Any]
+) -> Callable[[Any], dict[str, Any]]:
+    """A compiled writer of attrs class ``kind``'s fields as JSON-ready data, field by field.
+
+    A JSON-native field (text, a flag, a whole number, optional, a Literal)
+    holding a JSON-native value is written as it is, which is what the codec
+    does with it; any other is written by ``write_as(value, the field's type)``.
+    """
+    fields = attrs.fields(kind)
+    scope: dict[str, Any] = {"write_as": write_as, "NATIVE": _NATIVE_VALUES}
+    items = []
+    for index, field in enumerate(fields):
+        scope[f"kind{index}"] = field.type
+        written = f"write_as(v{index}, kind{index})"
+        if _native_check(field.type, "v") is not None:
+            written = f"v{index} if type(v{index}) in NATIVE else {written}"
+        items.append((f"    v{index} = instance.{field.name}", f"{field.name!r}: {written}"))
+    lines = ["def write(instance):", *(line for line, _ in items)]
+    lines.append(f"    return {{{', '.join(item for _, item in items)}}}")
+    exec("\n".join(lines), scope)  # source built above from the class's own field names
+    writer: Callable[[Any], dict[str, Any]] = scope["write"]
+    return writer
+
+
+_NATIVE_VALUES = frozenset({str, bool, int, _NONE})

@@ -29,7 +29,8 @@ Traceback (most recent call last):
 ...
 callflow.errors.InvalidTransitionError: event 'pick_up' refused in stage GREETING: call 'L1' \
 has been on hold longer: pick it up first, or say why this one comes first (why=) (CF507); \
-allowed now: identify, screen, take_message, check_in, request_manager, transfer, abandon
+allowed now: identify, verify, listen, screen, take_message, check_in, request_manager, \
+transfer, abandon
 >>> desk.pick_up(first, thanked=True)
 >>> desk.talking == (first,)
 True

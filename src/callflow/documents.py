@@ -81,6 +81,9 @@ def _refuse_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def read_json(
     text: str | bytes, *, limits: DocumentLimits = DEFAULT_LIMITS, field: str = "json"
 ) -> Any:
@@ -95,14 +98,20 @@ def read_json(
     if len(text) > limits.max_chars:
         raise ValidationError(field, _shown(text), f"must be a JSON document {limits.describe()}")
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        if type(text) is str and not text.startswith("\ufeff"):
+            data = _DECODER.decode(text)  # what json.loads does with text, its decoder made once
+        else:
+            data = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:  # the parser's own guard, far deeper than any limit: too deep
         raise ValidationError(
             field, _shown(text), f"must be a JSON document {limits.describe()}"
         ) from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ValidationError(field, _shown(text), f"is not a JSON document ({error})") from None
-    return check_document(data, limits=limits, field=field)
+    check_text("field", field)
+    if _parsed_fine(data, limits.max_depth, limits.max_items):
+        return data
+    return check_document(data, limits=limits, field=field)  # to say what is refused
 
 
 def check_document(
@@ -178,6 +187,37 @@ def _plainly_fine(data: object, max_depth: int, max_items: int) -> bool:
                 or item is None
                 or (kind is float and item == item and abs(item) != _INFINITY)
             ):
+                return False
+    return True
+
+
+def _parsed_fine(data: object, max_depth: int, max_items: int) -> bool:
+    """:func:`_plainly_fine` of what ``json.loads`` gave: only its depth, size and floats are left.
+
+    Parsed JSON holds nothing but dicts keyed by text, lists, text, whole
+    numbers, floats, booleans and ``None``: of these only a float can be
+    refused (``1e999`` reads as infinity).
+    """
+    if type(data) is not dict and type(data) is not list:
+        return _scalar(data)
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    items = 1
+    push, pop = pending.append, pending.pop
+    while pending:
+        value, depth = pop()
+        if depth > max_depth:
+            return False
+        items += len(value)
+        if items > max_items:
+            return False
+        if type(value) is dict:
+            value = value.values()
+        depth += 1
+        for item in value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                push((item, depth))
+            elif kind is float and not (item == item and abs(item) != _INFINITY):
                 return False
     return True
 

@@ -15,6 +15,7 @@ __all__ = [
     "CallbackWindowError",
     "CallflowError",
     "ConcurrencyError",
+    "ConfigError",
     "InvalidDefinitionError",
     "InvalidTransitionError",
     "NoFreeLineError",
@@ -23,6 +24,7 @@ __all__ = [
     "SnapshotError",
     "StoreError",
     "TicketTransitionError",
+    "TranscriptError",
     "UnknownRuleError",
     "ValidationError",
 ]
@@ -53,6 +55,46 @@ class SnapshotError(ValidationError):
     :attr:`field` is the path of the bad value inside the document, such as
     ``call.history[3].payload.step``.
     """
+
+
+class ConfigError(ValidationError):
+    """An audit configuration (a Python object or a TOML table) has a bad setting.
+
+    :attr:`field` is the setting's key path, such as ``thresholds.max-rings``.
+    """
+
+
+class TranscriptError(ValidationError):
+    """A transcript (a recorded call, as JSON) cannot be read; nothing was made of it.
+
+    :attr:`field` is the path of the bad value inside the transcript, such as
+    ``turns[3].speaker``; the message names the call and the line too, when
+    they are known.
+
+    Attributes:
+        call_id: the transcript's ``call_id``, when the document gives one as text.
+        line: the number of its line in a JSON Lines input (from 1), when read from one.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        value: object,
+        reason: str,
+        *,
+        call_id: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(field, value, reason)
+        self.call_id = call_id
+        self.line = line
+        where = []
+        if line is not None:
+            where.append(f"line {line}")
+        if call_id is not None:
+            where.append(f"call {shown(call_id)}")
+        if where:
+            self.args = (f"{', '.join(where)}: {self.args[0]}",)
 
 
 class PhoneNumberError(ValidationError):

@@ -1,20 +1,21 @@
 """Typed event payloads: one attrs class per event, derived from the event method's signature.
 
 A call's event methods are the single source of truth for what each event
-carries: ``Call.listen(problem: str | None = None)`` gives the ``listen``
-payload class, with one field ``problem`` of type ``str | None``, default
-``None``. Every :class:`~callflow.records.EventRecord` a call makes holds an
-instance of its event's class, and the same classes describe a record in a
-snapshot, its JSON Schema, and the event generators of the testing kit.
+carries: ``Call.listen(problem: str | None = None, *, needs_verification:
+bool = True)`` gives the ``listen`` payload class, with a field ``problem``
+of type ``str | None``, default ``None``, and one ``needs_verification``.
+Every :class:`~callflow.records.EventRecord` a call makes holds an instance
+of its event's class, and the same classes describe a record in a snapshot,
+its JSON Schema, and the event generators of the testing kit.
 
 >>> from callflow import Call
 >>> Listen = payload_class("listen")
 >>> Listen
 <class 'callflow.events.Listen'>
 >>> [(field.name, field.type, field.default) for field in attrs.fields(Listen)]
-[('problem', str | None, None)]
+[('problem', str | None, None), ('needs_verification', <class 'bool'>, True)]
 >>> Listen(problem="The printer jams")
-Listen(problem='The printer jams')
+Listen(problem='The printer jams', needs_verification=True)
 
 A payload also reads like the read-only mapping of the event's arguments
 that it replaces (``record.payload["problem"]``, ``dict(record.payload)``),
@@ -22,6 +23,7 @@ and equals a mapping with the same items.
 """
 
 import inspect
+import operator
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
@@ -39,7 +41,7 @@ __all__ = [
 
 RING = "ring"
 """The record every call starts with: the call's own settings."""
-RING_FIELDS = ("agent", "mode", "thresholds", "call_id")
+RING_FIELDS = ("agent", "mode", "thresholds", "call_id", "channel")
 """What of a call's constructor its ``ring`` record keeps: what the call is, not how it runs."""
 
 
@@ -54,6 +56,8 @@ class EventPayload(Mapping[str, object]):
     event: ClassVar[str] = ""
     """The name of the event this class is the payload of (none for this base)."""
     _names: ClassVar[tuple[str, ...]] = ()
+    _values: ClassVar[Callable[[object], tuple[object, ...]]] = staticmethod(lambda _: ())
+    """The instance's field values, in field order, as a tuple (compiled per class)."""
 
     def __getitem__(self, key: str) -> object:
         if key not in self._names:
@@ -72,14 +76,18 @@ class EventPayload(Mapping[str, object]):
 
     def __eq__(self, other: object) -> bool:
         if type(other) is type(self):  # the common case (a replay's check), kept cheap
-            return all(getattr(self, name) == getattr(other, name) for name in self._names)
+            values = type(self)._values
+            return bool(values(self) == values(other))
         return Mapping.__eq__(self, other)
 
     __hash__ = None  # type: ignore[assignment]  # equal to dicts, which are unhashable
 
     def arguments(self) -> dict[str, object]:
-        """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``."""
-        return {name: getattr(self, name) for name in self._names}
+        """The event method's keyword arguments: ``getattr(call, event)(**payload.arguments())``.
+
+        (Each payload class has its own, compiled from its fields.)
+        """
+        return dict(zip(self._names, type(self)._values(self), strict=True))
 
 
 def _class_name(event: str) -> str:
@@ -107,8 +115,34 @@ def _build(event: str, parameters: list[tuple[str, Any, object]]) -> type[EventP
     cls.__qualname__ = cls.__name__
     cls.event = event
     cls._names = tuple(fields)
+    cls._values = staticmethod(_values_getter(cls._names))
+    cls.arguments = _arguments_method(cls._names)  # type: ignore[method-assign,assignment]
     cls.__doc__ = f"The payload of the {event!r} event."
     return cls
+
+
+def _values_getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A function of an instance giving its ``names`` attributes as a tuple, at C speed."""
+    if len(names) >= 2:  # attrgetter gives a tuple for two names or more
+        getter: Callable[[object], tuple[object, ...]] = operator.attrgetter(*names)
+        return getter
+    if names:
+        (name,) = names
+        single = operator.attrgetter(name)
+        return lambda instance: (single(instance),)
+    return lambda _: ()
+
+
+def _arguments_method(names: tuple[str, ...]) -> Callable[[EventPayload], dict[str, object]]:
+    """:meth:`EventPayload.arguments` for a class of fields ``names``: one dict display."""
+    if not all(name.isidentifier() for name in names):  # pragma: no cover  # parameters are
+        return EventPayload.arguments
+    items = ", ".join(f"{name!r}: self.{name}" for name in names)
+    scope: dict[str, Any] = {}
+    exec(f"def arguments(self):\n    return {{{items}}}", scope)  # names: the class's fields
+    method: Callable[[EventPayload], dict[str, object]] = scope["arguments"]
+    method.__doc__ = EventPayload.arguments.__doc__
+    return method
 
 
 def _method_parameters(method: Callable[..., object]) -> list[tuple[str, Any, object]]:
@@ -167,11 +201,14 @@ def made(event: str, arguments: Mapping[str, object]) -> Mapping[str, object]:
     takes :func:`typed`'s careful path.
     """
     cls = _PAYLOADS.get(event)
-    if cls is not None and type(arguments) is dict and len(arguments) == len(cls._names):
-        try:
-            return cls(**arguments)
-        except TypeError:  # not the method's arguments after all
-            pass
+    if type(arguments) is dict:
+        if cls is not None and len(arguments) == len(cls._names):
+            try:
+                return cls(**arguments)
+            except TypeError:  # not the method's arguments after all
+                pass
+    elif cls is not None and type(arguments) is cls:  # read already (a snapshot's record)
+        return arguments
     return typed(event, arguments)
 
 

@@ -31,7 +31,8 @@ class Outcome(enum.Enum):
     """How a call ended."""
 
     RESOLVED = "resolved"
-    """Fixed on the call and confirmed (or at least fixed, in audit mode)."""
+    """Resolved on the call: fixed and confirmed (or at least fixed, in audit mode), or the
+    caller's question answered (``Call.inform``); first-contact resolution counts it."""
     ASSIGNED = "assigned"
     """Handed to another team, tier or vendor."""
     TRANSFERRED = "transferred"

@@ -115,15 +115,22 @@ class EventRecord:
         a microsecond. ``payload`` is the dict of the event method's
         arguments (nobody else holds it); ``observed`` a read-only mapping.
         """
-        record = object.__new__(cls)
-        set_ = object.__setattr__  # the class is frozen: its own __setattr__ refuses
-        set_(record, "event", event)
-        set_(record, "from_stage", from_stage)
-        set_(record, "to_stage", to_stage)
-        set_(record, "at", at)
-        set_(record, "payload", made(event, payload))
-        set_(record, "observed", observed or NOTHING)
+        record = _new(cls)
+        # The class is frozen (its own __setattr__ refuses): its slots are set directly.
+        _set_event(record, event)
+        _set_from_stage(record, from_stage)
+        _set_to_stage(record, to_stage)
+        _set_at(record, at)
+        _set_payload(record, made(event, payload))
+        _set_observed(record, observed or NOTHING)
         return record
+
+
+_new = object.__new__
+_set_event, _set_from_stage, _set_to_stage, _set_at, _set_payload, _set_observed = (
+    EventRecord.__dict__[name].__set__  # each slot's own setter
+    for name in ("event", "from_stage", "to_stage", "at", "payload", "observed")
+)
 
 
 def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -136,6 +143,16 @@ def _index(instance: object, attribute: "attrs.Attribute[Any]", value: object) -
         raise ValidationError(attribute.name, value, "must be an index: a whole number, 0 or more")
 
 
+def _optional_index(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None:
+        _index(instance, attribute, value)
+
+
+def _optional_evidence(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and (type(value) is not str or not value.strip()):
+        raise ValidationError(attribute.name, value, "must be the quoted words, as non-empty text")
+
+
 @attrs.frozen
 class Finding:
     """A departure from the procedure, found while driving or auditing a call.
@@ -146,6 +163,9 @@ class Finding:
         event_index: the index in ``call.history`` of the event it concerns.
         event: that event's name.
         stage: the stage the call was in when the event came.
+        turn: in an audited transcript, the index of the turn it concerns
+            (``None`` when the turns carry no times, or for a live call).
+        evidence: the words quoted from that turn, or ``None``.
     """
 
     rule: str = attrs.field(validator=_text)
@@ -153,6 +173,8 @@ class Finding:
     event_index: int = attrs.field(validator=_index)
     event: str = attrs.field(validator=_name)
     stage: Stage = attrs.field(validator=_stage)
+    turn: int | None = attrs.field(default=None, validator=_optional_index, kw_only=True)
+    evidence: str | None = attrs.field(default=None, validator=_optional_evidence, kw_only=True)
 
 
 def _optional_text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:

@@ -106,8 +106,8 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule("CF204", "The agent offers help to the caller.", "Greeting", ("000", "001"), _E),
     Rule(
         "CF205",
-        "The caller's identity is confirmed before the greeting ends"
-        " and before any ticket history is shared.",
+        "The caller's identity is confirmed before the account is acted on or disclosed"
+        " (any ticket history shared), unless the request needs no verification.",
         "Greeting",
         ("000 §1", "002 Q1", "004"),
         _E,

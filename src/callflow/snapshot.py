@@ -45,7 +45,8 @@ with the clock, ticket book and promise ledger it goes on with.
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import marshal
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
@@ -56,11 +57,20 @@ from callflow import _ticket_documents as tickets
 from callflow.book import MemoryTicketBook, TicketBook
 from callflow.call import Call, Mode
 from callflow.clock import Clock, utc_now
-from callflow.codec import _structure_checked, converter, unstructure
+from callflow.codec import (
+    REFUSED,
+    _read_datetime,
+    _structure_checked,
+    _write_datetime,
+    converter,
+    plain_reader,
+    plain_writer,
+    unstructure,
+)
 from callflow.desk import Desk
 from callflow.documents import DEFAULT_LIMITS, DocumentLimits, check_document, read_json
 from callflow.errors import CallflowError, SnapshotError, ValidationError
-from callflow.events import EVENT_PAYLOADS, RING_FIELDS, EventPayload, payload_class
+from callflow.events import EVENT_PAYLOADS, RING, RING_FIELDS, EventPayload, payload_class
 from callflow.lifecycle import LIFECYCLE
 from callflow.people import Agent
 from callflow.promises import PromiseLedger
@@ -93,6 +103,7 @@ FORMAT_VERSION: Final = 1
 OBSERVED_TYPES: Final[Mapping[str, Mapping[str, Any]]] = {
     "answer": {"line": tuple[RuleBreach, ...]},
     "resume": {"line": tuple[RuleBreach, ...]},
+    "identify": {"ticket": str, "earlier": tuple[str, ...]},
     "listen": {"ticket": str, "earlier": tuple[str, ...]},
     "assign": {"ticket_findings": tuple[RuleBreach, ...]},
     "hang_up": {"case": bool},
@@ -152,12 +163,15 @@ _LIFECYCLE_IDENTITY: Final = table_identity(LIFECYCLE)
 
 
 def _payload_document(payload: object) -> dict[str, Any]:
-    if not isinstance(payload, EventPayload):  # a call's own records always hold typed payloads
-        raise ValidationError("payload", payload, "must be an event's typed payload")
-    fields = attrs.fields(type(payload))  # type: ignore[arg-type]  # made by attrs.make_class
-    return {
-        field.name: unstructure_as(getattr(payload, field.name), field.type) for field in fields
-    }
+    write = _PAYLOAD_WRITERS.get(type(payload))
+    if write is None:
+        if not isinstance(payload, EventPayload):  # a call's own records always hold typed ones
+            raise ValidationError("payload", payload, "must be an event's typed payload")
+        write = _PAYLOAD_WRITERS[type(payload)] = plain_writer(type(payload), unstructure_as)
+    return write(payload)
+
+
+"""Each payload class's compiled writer (see :func:`callflow.codec.plain_writer`)."""
 
 
 def unstructure_as(value: object, kind: Any) -> Any:
@@ -166,6 +180,12 @@ def unstructure_as(value: object, kind: Any) -> Any:
         return converter.unstructure(value, unstructure_as=kind)
     except RecursionError:
         raise ValidationError("value", value, "is nested too deeply to be written") from None
+
+
+_PAYLOAD_WRITERS: dict[type, Callable[[Any], dict[str, Any]]] = {
+    cls: plain_writer(cls, unstructure_as) for cls in EVENT_PAYLOADS.values()
+}
+"""Each payload class's compiled writer (see :func:`callflow.codec.plain_writer`)."""
 
 
 def record_document(record: EventRecord) -> dict[str, Any]:
@@ -183,7 +203,7 @@ def record_document(record: EventRecord) -> dict[str, Any]:
         "event": record.event,
         "from_stage": record.from_stage.value,
         "to_stage": record.to_stage.value,
-        "at": unstructure(record.at),
+        "at": _write_datetime(record.at) if type(record.at) is datetime else unstructure(record.at),
         "payload": _payload_document(record.payload),
     }
     if record.observed:
@@ -244,6 +264,10 @@ def _structured(data: object, kind: Any, where: str) -> Any:
 
 
 _STAGES: Final[Mapping[str, Stage]] = {stage.value: stage for stage in Stage}
+_PLAIN_READERS: dict[str, Any] = {
+    event: plain_reader(cls) for event, cls in EVENT_PAYLOADS.items() if event != RING
+}
+"""Each event's compiled payload reader (the ring's is :func:`_plain_ring`)."""
 
 
 def _stage(data: object, where: str) -> Stage:
@@ -272,7 +296,64 @@ def read_record(
 
 
 def _read_record(data: object, where: str) -> EventRecord:
-    """:func:`read_record` of a record whose document was checked (size, depth, JSON kinds)."""
+    """:func:`read_record` of a record whose document was checked (size, depth, JSON kinds).
+
+    A record as callflow writes it (every key, nothing looked up, plain
+    values) is read by its event's compiled reader; anything else, refused
+    or unusual, is read again by :func:`_read_record_carefully`, which names
+    what is wrong.
+    """
+    record = _read_plain_record(data)
+    return record if record is not None else _read_record_carefully(data, where)
+
+
+def _read_plain_record(data: object) -> EventRecord | None:
+    """``data`` read as a record callflow writes, or ``None`` for anything else.
+
+    It accepts nothing :func:`_read_record_carefully` refuses and gives the
+    same record: the same checks, made at once on the common shape.
+    """
+    if type(data) is not dict or len(data) != len(_RECORD_REQUIRED):
+        return None  # not a mapping, or one with ``observed``, a missing or an unknown key
+    try:
+        event, source, dest = data["event"], data["from_stage"], data["to_stage"]
+        at, payload = data["at"], data["payload"]
+    except KeyError:
+        return None
+    if type(event) is not str or type(source) is not str or type(dest) is not str:
+        return None
+    read = _PLAIN_READERS.get(event)
+    from_stage, to_stage = _STAGES.get(source), _STAGES.get(dest)
+    if read is None or from_stage is None or to_stage is None:
+        return None
+    moment = _plain_datetime(at)
+    if moment is None:
+        return None
+    typed = read(payload)
+    if typed is REFUSED:
+        return None
+    return EventRecord._checked(event, from_stage, to_stage, moment, typed, NOTHING)
+
+
+def _plain_datetime(value: object) -> datetime | None:
+    """``value`` read as the codec reads a record's time, or ``None`` where it would refuse it."""
+    if type(value) is str and not value.endswith("]"):  # no [zone]: the codec's first step
+        try:
+            moment = _fromisoformat(value)
+        except ValueError:
+            return None
+        return moment if moment.utcoffset() is not None else None
+    try:
+        return _read_datetime(value, datetime)
+    except ValidationError:
+        return None
+
+
+_fromisoformat = datetime.fromisoformat
+
+
+def _read_record_carefully(data: object, where: str) -> EventRecord:
+    """:func:`_read_record`'s every check, one by one, naming the first value refused."""
     record = _mapping(data, where, "an event record")
     _exact_keys(record, where, _RECORD_KEYS, _RECORD_REQUIRED)
     event = record["event"]
@@ -303,7 +384,7 @@ def _read_record(data: object, where: str) -> EventRecord:
 
 _RING: Final = payload_class("ring")
 _RING_NAMES: Final = frozenset(RING_FIELDS)
-_THRESHOLDS_SEEN: dict[str, Thresholds] = {}
+_THRESHOLDS_SEEN: dict[bytes, Thresholds] = {}
 _THRESHOLDS_KEPT: Final = 64
 """How many distinct thresholds documents are remembered (most calls share a few)."""
 
@@ -316,7 +397,7 @@ def _ring_payload(data: object, where: str) -> EventPayload:
     """
     fields = _mapping(data, where, "the call's settings")
     given = fields.get("thresholds")
-    key = json.dumps(given, sort_keys=True) if isinstance(given, dict) else None
+    key = _thresholds_key(given) if isinstance(given, dict) else None
     known = _THRESHOLDS_SEEN.get(key) if key is not None else None
     if known is None:
         payload: EventPayload = _structured(data, _RING, where)
@@ -330,6 +411,53 @@ def _ring_payload(data: object, where: str) -> EventPayload:
             value = fields[field.name]
             arguments[field.name] = _structured(value, field.type, f"{where}.{field.name}")
     return _RING(**arguments)
+
+
+def _thresholds_key(given: dict[str, object]) -> bytes | None:
+    """The thresholds document as :mod:`marshal` writes it, the key of :data:`_THRESHOLDS_SEEN`.
+
+    marshal writes dicts, lists, text, numbers, booleans and ``None`` each
+    with its own type code, and nothing else (not even a subclass of one):
+    the same bytes read back as the same document, value for value and kind
+    for kind (``1`` is not ``true`` nor ``1.0``). The same document may be
+    written otherwise (keys in another order, text shared) and only misses.
+    ``None`` for data marshal does not write.
+    """
+    try:
+        return marshal.dumps(given, 4)
+    except ValueError:
+        return None
+
+
+_AGENT_READER: Final = plain_reader(Agent)
+_MODES: Final[Mapping[str, Mode]] = {mode.value: mode for mode in Mode}
+
+
+def _plain_ring(data: object) -> EventPayload:
+    """The ring's payload read at once when its thresholds were read before, or ``REFUSED``.
+
+    For anything else (new thresholds, a value refused) :func:`_ring_payload`
+    reads it.
+    """
+    if type(data) is not dict or len(data) != len(RING_FIELDS):
+        return REFUSED  # type: ignore[no-any-return]
+    try:
+        agent, mode, thresholds = data["agent"], data["mode"], data["thresholds"]
+        call_id = data["call_id"]
+    except KeyError:
+        return REFUSED  # type: ignore[no-any-return]
+    if type(thresholds) is not dict or not (call_id is None or type(call_id) is str):
+        return REFUSED  # type: ignore[no-any-return]
+    key = _thresholds_key(thresholds)
+    known = _THRESHOLDS_SEEN.get(key) if key is not None else None
+    member = _MODES.get(mode) if type(mode) is str else None
+    agent = _AGENT_READER(agent)
+    if known is None or member is None or agent is REFUSED:
+        return REFUSED  # type: ignore[no-any-return]
+    return _RING(agent=agent, mode=member, thresholds=known, call_id=call_id)  # type: ignore[call-arg]
+
+
+_PLAIN_READERS[RING] = _plain_ring
 
 
 # -- calls ---------------------------------------------------------------------
@@ -415,7 +543,10 @@ def restore_call(
         raise SnapshotError(history_path, records, "must be a list of event records")
     if not checked:
         _checked(records, history_path, limits)
-    history = [_read_record(item, f"{history_path}[{i}]") for i, item in enumerate(records)]
+    history = [
+        _read_plain_record(item) or _read_record_carefully(item, f"{history_path}[{index}]")
+        for index, item in enumerate(records)
+    ]
     try:
         call = Call.replay(history, clock=clock, book=book, promises=promises)
     except SnapshotError:
@@ -533,8 +664,13 @@ def _restore_desk(
         call = _restore_call_document(
             envelope, where=where, clock=clock, book=book, promises=promises, limits=limits
         )
-        if (call.agent, call.mode, call.thresholds) != (agent, mode, thresholds):
-            reason = "must have the desk's agent, mode and thresholds"
+        if (call.agent, call.mode, call.thresholds, call.channel) != (
+            agent,
+            mode,
+            thresholds,
+            "phone",
+        ):
+            reason = "must have the desk's agent, mode and thresholds, on the phone"
             raise SnapshotError(f"{where}.history[0]", None, reason)
         if call.stage.is_final:
             raise SnapshotError(where, None, "is over: a desk keeps no ended call")

@@ -77,11 +77,15 @@ class GuardSubject(Protocol):
     @property
     def caller_verified(self) -> bool: ...
     @property
+    def verification_needed(self) -> bool: ...
+    @property
     def diagnosis(self) -> str | None: ...
     @property
     def fixed(self) -> bool: ...
     @property
     def assigned(self) -> bool: ...
+    @property
+    def informed(self) -> bool: ...
     @property
     def resolution_confirmed(self) -> bool: ...
     @property
@@ -91,9 +95,13 @@ class GuardSubject(Protocol):
 
 
 CALLER_VERIFIED: Guard[GuardSubject] = Guard(
-    "CF205", "an identified and verified caller", lambda call: call.caller_verified
+    "CF205",
+    "a verified caller, for a request that needs one",
+    lambda call: call.caller_verified or not call.verification_needed,
 )
-"""Leaving the greeting (or opening a ticket's history) needs a verified caller."""
+"""Acting on or disclosing an account (a ticket's history, a fix, an escalation, an answer
+about it) needs a verified caller, unless the request needs none
+(``listen(needs_verification=False)``)."""
 
 DIAGNOSIS_RECORDED: Guard[GuardSubject] = Guard(
     "CF405", "a recorded diagnosis label", lambda call: bool(call.diagnosis)
@@ -101,9 +109,12 @@ DIAGNOSIS_RECORDED: Guard[GuardSubject] = Guard(
 """A resolution is proposed only once the problem has a label."""
 
 FIXED_OR_ASSIGNED: Guard[GuardSubject] = Guard(
-    "CF705", "an implemented fix or an assignment", lambda call: call.fixed or call.assigned
+    "CF705",
+    "an implemented fix, an assignment or an answer given",
+    lambda call: call.fixed or call.assigned or call.informed,
 )
-"""The goodbye comes after the problem is fixed or assigned, so the caller knows what is next."""
+"""The goodbye comes after the problem is fixed, assigned or answered, so the caller knows
+what is next."""
 
 RESOLUTION_CONFIRMED: Guard[GuardSubject] = Guard(
     "CF701",
@@ -132,6 +143,8 @@ def _procedure() -> TransitionTable[Stage, GuardSubject]:
         return Transition(event, source, dest, guards)
 
     s = Stage
+    asking = (s.VENTING, s.TROUBLESHOOTING, s.DIAGNOSIS)
+    assigning = (CALLER_VERIFIED, TICKET_WELL_WRITTEN)
     return TransitionTable(
         states={
             s.RINGING: StateKind.INITIAL,
@@ -141,8 +154,10 @@ def _procedure() -> TransitionTable[Stage, GuardSubject]:
         },
         transitions=[
             row("answer", s.RINGING, s.GREETING),
-            row("identify", s.GREETING, s.GREETING),
-            row("listen", s.GREETING, s.VENTING, CALLER_VERIFIED),
+            # Who the caller is, and that it is them, may be settled in any stage.
+            *(row("identify", stage, stage) for stage in HANDLING_STAGES),
+            *(row("verify", stage, stage) for stage in HANDLING_STAGES),
+            row("listen", s.GREETING, s.VENTING),  # the caller speaks first (issue 11)
             row("follow_up", s.GREETING, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
             row("screen", s.GREETING, s.GREETING),
             row("take_message", s.GREETING, s.ENDED),
@@ -154,13 +169,19 @@ def _procedure() -> TransitionTable[Stage, GuardSubject]:
             row("troubleshoot", s.DIAGNOSIS, s.TROUBLESHOOTING),  # loop: not sure yet
             row("propose", s.DIAGNOSIS, s.RESOLUTION, DIAGNOSIS_RECORDED),
             row("troubleshoot", s.RESOLUTION, s.TROUBLESHOOTING),  # loop: the fix failed
-            row("implement", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN),
-            row("assign", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN, TICKET_WELL_WRITTEN),
-            row("implement", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
-            row("assign", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, TICKET_WELL_WRITTEN),
+            # A question answered at once (or once looked up, or asked of second level).
+            *(row("inform", stage, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED) for stage in asking),
+            row("implement", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
+            row("assign", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN, *assigning),
+            row("implement", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
+            row("assign", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, *assigning),
+            row("inform", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
+            row("confirm_resolution", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
             row("troubleshoot", s.IMPLEMENT_OR_ASSIGN, s.TROUBLESHOOTING),  # loop: the fix failed
             row("goodbye", s.IMPLEMENT_OR_ASSIGN, s.GOODBYE, FIXED_OR_ASSIGNED),
             row("goodbye", s.GOODBYE, s.GOODBYE),
+            row("inform", s.GOODBYE, s.GOODBYE, CALLER_VERIFIED),  # "anything else?": a question
+            row("confirm_resolution", s.GOODBYE, s.GOODBYE),
             row("hang_up", s.GOODBYE, s.ENDED, RESOLUTION_CONFIRMED),
             *(row("hold", stage, stage, NOT_ON_HOLD) for stage in HANDLING_STAGES),
             *(row("check_in", stage, stage, ON_HOLD) for stage in HANDLING_STAGES),

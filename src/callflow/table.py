@@ -202,6 +202,7 @@ class TransitionTable(Generic[S, M]):
     _outgoing: Mapping[S, tuple[Transition[S, M], ...]] = attrs.field(init=False, repr=False)
     _targets: Mapping[str, S | None] = attrs.field(init=False, repr=False)
     _event_guards: Mapping[str, tuple[Guard[M], ...]] = attrs.field(init=False, repr=False)
+    _arrival_guards: Mapping[str, tuple[Guard[M], ...]] = attrs.field(init=False, repr=False)
     _engine: Engine[S] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -218,6 +219,8 @@ class TransitionTable(Generic[S, M]):
         set_(self, "events", events)
         set_(self, "_targets", {e: _check_target(e, self.transitions) for e in events})
         set_(self, "_event_guards", {e: _guards_of(e, self.transitions) for e in events})
+        arrivals = {e: _arrival_guards(e, self._targets[e], self.transitions) for e in events}
+        set_(self, "_arrival_guards", arrivals)
         set_(
             self,
             "_engine",
@@ -239,8 +242,10 @@ class TransitionTable(Generic[S, M]):
         Args:
             forced: for an event the table does not allow in ``state``, judge
                 it as performed anyway: it goes where it goes from anywhere
-                (or stays, for an internal-only event) and every guard any row
-                of the event has is checked. Otherwise no guard is checked.
+                (or stays, for an internal-only event) and the guards it needs
+                to arrive there are checked (:meth:`arrival_guards`), not those
+                of rows that lead elsewhere or that only some ways in have.
+                Otherwise no guard is checked.
 
         Raises:
             ValidationError: when ``forced`` and the table does not have the event.
@@ -249,7 +254,7 @@ class TransitionTable(Generic[S, M]):
         if row is not None:
             dest, guards = row.dest, row.guards
         elif forced:
-            dest, guards = self.target(event) or state, self.guards_of(event)
+            dest, guards = self.target(event) or state, self.arrival_guards(event)
         else:
             return Verdict(None, state, ())
         failed = tuple([guard for guard in guards if not guard.check(subject)]) if guards else ()
@@ -277,6 +282,20 @@ class TransitionTable(Generic[S, M]):
             ValidationError: for an event the table does not have.
         """
         return self._event_guards[self._known(event)]
+
+    def arrival_guards(self, event: str) -> tuple[Guard[M], ...]:
+        """The guards every row of ``event`` into its destination has, in table order.
+
+        What the table asks of a subject however the event brings it to its
+        :meth:`target`, repeats there included: a forced event is judged by
+        these (a guard only one way in has is that way's, and a row leading
+        elsewhere says nothing of this destination). None for an
+        internal-only event, which a forced judgement leaves where it is.
+
+        Raises:
+            ValidationError: for an event the table does not have.
+        """
+        return self._arrival_guards[self._known(event)]
 
     def move(self, subject: object, state: S) -> None:
         """Put ``subject`` in ``state`` through the engine.
@@ -382,3 +401,13 @@ def _guards_of(event: str, rows: Iterable[Transition[S, M]]) -> tuple[Guard[M], 
     # Each guard once: guards compare by rule and requirement, so the same guard on
     # several rows is one, while two requirements of one rule are two.
     return tuple(dict.fromkeys(g for row in rows if row.event == event for g in row.guards))
+
+
+def _arrival_guards(
+    event: str, target: S | None, rows: Iterable[Transition[S, M]]
+) -> tuple[Guard[M], ...]:
+    if target is None:
+        return ()
+    arriving = [row.guards for row in rows if row.event == event and row.dest is target]
+    common = (guard for guard in arriving[0] if all(guard in other for other in arriving[1:]))
+    return tuple(dict.fromkeys(common))

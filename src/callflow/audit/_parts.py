@@ -1,0 +1,126 @@
+"""The parts of a transcript: who spoke, what they said, what happened, what for."""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from callflow.audit._arguments import check_event, typed_arguments
+from callflow.audit._fields import literal, seconds, to_seconds, writable_text
+from callflow.errors import ValidationError
+from callflow.events import EventPayload
+from callflow.validators import optional_non_empty_text
+
+__all__ = ["Context", "EndedBy", "Participant", "Speaker", "TranscriptEvent", "Turn"]
+
+Speaker = Literal["agent", "caller", "system"]
+"""Who speaks a turn: one of the two parties, or the system (a recorded prompt, a bot)."""
+EndedBy = Literal["agent", "caller", "unknown"]
+"""Who ended the call, as far as the transcript knows."""
+
+
+@attrs.frozen
+class Participant:
+    """One party to a recorded call, as far as the transcript knows them.
+
+    >>> Participant("Elizabeth", id="46")
+    Participant(name='Elizabeth', id='46')
+    >>> Participant()  # a caller who never gave their name
+    Participant(name=None, id=None)
+    """
+
+    name: str | None = attrs.field(default=None, validator=optional_non_empty_text())
+    id: str | None = attrs.field(default=None, validator=optional_non_empty_text())
+
+
+@attrs.frozen
+class Turn:
+    """One turn of speech: who said it, what was said and, when known, when.
+
+    ``text`` may be empty (speech recognition gives empty turns). ``start``
+    and ``end`` are seconds from the call's start; turns may overlap, and
+    either may be unknown. A whole number of seconds is kept as a float.
+
+    >>> Turn("agent", "how can i help you today", start=6.5, end=7.7)
+    Turn(speaker='agent', text='how can i help you today', start=6.5, end=7.7)
+    >>> Turn("caller", "hi", start=3, end=2)
+    Traceback (most recent call last):
+    ...
+    callflow.errors.ValidationError: 'end' must not be before the turn's start, 3.0 (got 2.0)
+    """
+
+    speaker: Speaker = attrs.field(validator=literal(Speaker))
+    text: str = attrs.field(validator=writable_text())
+    start: float | None = attrs.field(
+        default=None, converter=to_seconds, validator=seconds(optional=True)
+    )
+    end: float | None = attrs.field(
+        default=None, converter=to_seconds, validator=seconds(optional=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            reason = f"must not be before the turn's start, {self.start}"
+            raise ValidationError("end", self.end, reason)
+
+
+_NO_ARGUMENTS: Mapping[str, object] = MappingProxyType({})
+
+
+def _event(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    check_event(attribute.name, value)
+
+
+@attrs.frozen
+class TranscriptEvent:
+    """An event of the call procedure, noted at a moment of a recorded call.
+
+    Attributes:
+        event: its name, one of :data:`callflow.PROCEDURE`'s events.
+        at: when it happened, in seconds from the call's start.
+        arguments: the event's arguments, as its typed payload (see
+            :mod:`callflow.events`): ``getattr(call, event.event)(**event.arguments)``
+            sends it to a :class:`~callflow.Call`. Given as a mapping, it is
+            checked against the event method's parameters (names and types);
+            omitted arguments take the method's defaults.
+
+    >>> from callflow import Caller
+    >>> TranscriptEvent("identify", 12.5, {"caller": Caller("Ana Souza"), "verified": True})
+    TranscriptEvent(event='identify', at=12.5, arguments=Identify(caller=Caller(name='Ana Souza', \
+user_id=None), verified=True))
+    >>> TranscriptEvent("identify", 12.5, {"caller": "Ana Souza"})
+    Traceback (most recent call last):
+    ...
+    callflow.errors.ValidationError: 'arguments.caller' must be a Caller (got 'Ana Souza')
+    """
+
+    event: str = attrs.field(validator=_event)
+    at: float = attrs.field(converter=to_seconds, validator=seconds())
+    arguments: Mapping[str, object] = attrs.field(default=_NO_ARGUMENTS, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        payload = typed_arguments(self.event, self.arguments, "arguments")
+        object.__setattr__(self, "arguments", payload)  # frozen: attrs' own setter refuses
+
+    @classmethod
+    def _checked(cls, event: str, at: float, arguments: EventPayload) -> "TranscriptEvent":
+        """An event of values read and checked already (by the transcript reader)."""
+        made = object.__new__(cls)
+        object.__setattr__(made, "event", event)
+        object.__setattr__(made, "at", at)
+        object.__setattr__(made, "arguments", arguments)
+        return made
+
+
+@attrs.frozen
+class Context:
+    """What the transcript tells about the call around its turns.
+
+    Attributes:
+        task: the caller's task or intent ("replace card"), when known.
+        ended_by: who ended the call: ``"agent"``, ``"caller"`` or ``"unknown"``.
+    """
+
+    task: str | None = attrs.field(default=None, validator=optional_non_empty_text())
+    ended_by: EndedBy = attrs.field(default="unknown", validator=literal(EndedBy))

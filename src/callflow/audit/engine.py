@@ -1,0 +1,268 @@
+"""The audit engine: a recorded call in, its findings out, a pure function of both.
+
+:func:`audit` replays a transcript's events through the same procedure
+table as a live call, in audit mode (every departure is a finding, nothing
+is refused), runs every registered check of the rulebook, places each
+finding on the turn it concerns with the words quoted from it, and keeps
+the codes the configuration reports and the transcript's channel admits.
+Its report is plain data: it pickles, so audits can run in other processes.
+"""
+
+import bisect
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import attrs
+
+from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
+from callflow.audit import _catalogue  # noqa: F401  (describes every code)
+from callflow.audit.config import LANGUAGES, AuditConfig
+from callflow.audit.rulebook import RULEBOOK, Rulebook
+from callflow.audit.transcript import Transcript, Turn
+from callflow.call import Call
+from callflow.clock import ManualClock
+from callflow.errors import CallflowError, TranscriptError, ValidationError
+from callflow.people import Agent
+from callflow.records import Finding
+from callflow.rules import RULES, Severity
+from callflow.validators import instance_of
+
+__all__ = ["AuditContext", "AuditReport", "audit"]
+
+# The longest quote a finding carries from a turn; longer turns are cut at a word.
+_EVIDENCE_CHARS = 200
+_DEFAULT_CONFIG = AuditConfig()
+
+
+def _optional_call(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None and type(value) is not Call:
+        raise ValidationError(attribute.name, value, "must be a callflow Call or None")
+
+
+def _one_of(
+    choices: tuple[str, ...],
+) -> Callable[[object, "attrs.Attribute[Any]", object], None]:
+    def check(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+        if type(value) is not str or value not in choices:
+            raise ValidationError(attribute.name, value, f"must be one of {choices}")
+
+    return check
+
+
+@attrs.frozen
+class AuditContext:
+    """What a check reads: the transcript, the call its events replayed into, the configuration.
+
+    Attributes:
+        transcript: the recorded call.
+        call: the :class:`~callflow.Call` its events were replayed into, in
+            audit mode; ``None`` when the transcript has no events.
+        config: the audit's configuration.
+    """
+
+    transcript: Transcript = attrs.field(validator=instance_of(Transcript))
+    call: Call | None = attrs.field(validator=_optional_call)
+    config: AuditConfig = attrs.field(validator=instance_of(AuditConfig))
+
+    def seconds(self, event_index: int) -> float:
+        """When record ``event_index`` of the call's history happened, in seconds from the start."""
+        if self.call is None:
+            raise ValidationError("event_index", event_index, "needs a transcript with events")
+        if type(event_index) is not int or not 0 <= event_index < len(self.call.history):
+            raise ValidationError("event_index", event_index, "must index the call's history")
+        at = self.call.history[event_index].at
+        return (at - self.transcript.started_at).total_seconds()
+
+
+def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not str or not value.strip():
+        raise ValidationError(attribute.name, value, "must be non-empty text")
+
+
+def _optional_text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)
+
+
+def _findings(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    if type(value) is not tuple or not all(type(f) is Finding and f.rule in RULES for f in value):
+        raise ValidationError(attribute.name, value, "must be a tuple of catalogued Findings")
+
+
+@attrs.frozen
+class AuditReport:
+    """What the audit of one recorded call found.
+
+    Attributes:
+        call_id: the transcript's call.
+        channel: ``"phone"`` or ``"chat"``.
+        language: the transcript's language.
+        agent: the agent's name, when the transcript gives it.
+        findings: the findings reported, in the order of the call.
+    """
+
+    call_id: str = attrs.field(validator=_text)
+    channel: str = attrs.field(validator=_one_of(("phone", "chat")))
+    language: str = attrs.field(validator=attrs.validators.in_(LANGUAGES))
+    agent: str | None = attrs.field(validator=_optional_text)
+    findings: tuple[Finding, ...] = attrs.field(validator=_findings)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The findings' codes, in order."""
+        return tuple(finding.rule for finding in self.findings)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any finding is of a rule of error severity (a linter's exit status 1)."""
+        return any(RULES[f.rule].severity is Severity.ERROR for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON data."""
+        return {
+            "call_id": self.call_id,
+            "channel": self.channel,
+            "language": self.language,
+            "agent": self.agent,
+            "findings": [_finding_dict(finding) for finding in self.findings],
+        }
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.rule,
+        "severity": RULES[finding.rule].severity.value,
+        "message": finding.message,
+        "event_index": finding.event_index,
+        "event": finding.event,
+        "stage": finding.stage.value,
+        "turn": finding.turn,
+        "evidence": finding.evidence,
+    }
+
+
+def audit(
+    transcript: Transcript, config: AuditConfig | None = None, *, rulebook: Rulebook = RULEBOOK
+) -> AuditReport:
+    """Audit one recorded call: every departure from the procedure becomes a finding.
+
+    Args:
+        transcript: the recorded call.
+        config: which codes to report and the limits to check against;
+            the defaults report every code.
+        rulebook: the rules and their checks (the package's own by default).
+
+    Raises:
+        TranscriptError: the transcript's events cannot be replayed (an event
+            after the call ended, an argument its time makes impossible),
+            naming the event.
+        ValidationError: ``transcript`` or ``config`` is not one.
+    """
+    if type(transcript) is not Transcript:
+        raise ValidationError("transcript", transcript, "must be a callflow.audit.Transcript")
+    if config is None:
+        config = _DEFAULT_CONFIG
+    elif type(config) is not AuditConfig:
+        raise ValidationError("config", config, "must be a callflow.audit.AuditConfig")
+    if type(rulebook) is not Rulebook:
+        raise ValidationError("rulebook", rulebook, "must be a callflow.audit.Rulebook")
+    context = AuditContext(transcript, _replayed(transcript, config), config)
+    placed = _Placer(transcript)
+    found: list[Finding] = []
+    for check in rulebook.checks.values():
+        for finding in check.run(context):
+            if finding.rule not in check.codes:
+                msg = f"check {check.name!r} emitted {finding.rule}, which it does not declare"
+                raise AssertionError(msg)
+            entry = rulebook[finding.rule]
+            if transcript.channel in entry.channels and config.reports(finding.rule):
+                found.append(placed(context, finding))
+    found.sort(key=lambda f: (f.event_index, -1 if f.turn is None else f.turn))
+    return AuditReport(
+        transcript.call_id,
+        transcript.channel,
+        transcript.language,
+        transcript.agent.name,
+        tuple(found),
+    )
+
+
+def _replayed(transcript: Transcript, config: AuditConfig) -> Call | None:
+    """The call the transcript's events make, in audit mode; ``None`` without events."""
+    if not transcript.events:
+        return None
+    start = transcript.started_at
+    clock = ManualClock(start)
+    agent = Agent(
+        name=transcript.agent.name or "the agent",
+        organisation=transcript.organisation or "the help desk",
+    )
+    call = Call(
+        agent,
+        mode="audit",
+        clock=clock,
+        thresholds=config.thresholds,
+        call_id=transcript.call_id,
+        **_channel(transcript),
+    )
+    first = transcript.events[0].event
+    if first not in ("answer", "abandon"):
+        call.answer()  # a conversation was recorded: the call was answered when it began
+    for index, event in enumerate(transcript.events):
+        clock.set(start + timedelta(seconds=event.at))
+        try:
+            getattr(call, event.event)(**event.arguments)
+        except CallflowError as error:
+            field = f"events[{index}]"
+            if isinstance(error, ValidationError):
+                field = f"{field}.{error.field}"
+            raise TranscriptError(
+                field, event.event, f"cannot be replayed: {error}", call_id=transcript.call_id
+            ) from None
+    return call
+
+
+def _channel(transcript: Transcript) -> dict[str, str]:
+    """The call's channel argument, where the core knows channels."""
+    fields = attrs.fields_dict(Call)
+    return {"channel": transcript.channel} if "_channel" in fields or "channel" in fields else {}
+
+
+class _Placer:
+    """Puts each finding on the turn it concerns: the agent's last turn begun by its event.
+
+    Events are the agent's acts, so a finding quotes the agent's words,
+    never the caller's.
+    """
+
+    def __init__(self, transcript: Transcript) -> None:
+        self._turns = transcript.turns
+        timed = [
+            (t.start, i)
+            for i, t in enumerate(transcript.turns)
+            if t.start is not None and t.speaker == "agent"
+        ]
+        timed.sort()
+        self._starts = [start for start, _ in timed]
+        self._indexes = [index for _, index in timed]
+
+    def __call__(self, context: AuditContext, finding: Finding) -> Finding:
+        if finding.turn is not None or context.call is None or not self._starts:
+            return finding
+        seconds = context.seconds(finding.event_index)
+        position = bisect.bisect_right(self._starts, seconds + 1e-9) - 1
+        if position < 0:
+            return finding
+        turn = self._indexes[position]
+        return attrs.evolve(finding, turn=turn, evidence=quote(self._turns[turn]))
+
+
+def quote(turn: Turn) -> str | None:
+    """A turn's words as a finding quotes them: whole, or cut at a word past 200 characters."""
+    text = " ".join(turn.text.split())
+    if not text:
+        return None
+    if len(text) <= _EVIDENCE_CHARS:
+        return text
+    return text[:_EVIDENCE_CHARS].rsplit(" ", 1)[0] + " ..."

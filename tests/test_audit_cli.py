@@ -1,0 +1,167 @@
+"""``callflow audit``: reports, summary, JSON, selection, exit codes, stdin, processes."""
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callflow.cli import main
+from tests.audit_transcripts import resolved_call, transcript
+
+
+def agent_hangs_up() -> list[dict[str, Any]]:
+    return [{**e, "by": "agent"} if e["event"] == "hang_up" else e for e in resolved_call()]
+
+
+def lines(*documents: dict[str, Any]) -> str:
+    return "".join(json.dumps(document) + "\n" for document in documents)
+
+
+@pytest.fixture
+def calls(tmp_path: Path) -> Path:
+    path = tmp_path / "calls.jsonl"
+    path.write_text(
+        lines(
+            transcript(resolved_call(), call_id="good"),
+            transcript(agent_hangs_up(), call_id="rude"),
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(["audit", "--no-progress", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+class TestReport:
+    def test_findings_and_summary(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, out, err = run(capsys, str(calls))
+        assert status == 1  # CF706 is of error severity
+        assert "good (phone, en, agent Giulia): no findings" in out
+        assert "rude (phone, en, agent Giulia): 1 finding" in out
+        assert "CF706 error" in out and "the agent hung up before the caller" in out
+        assert "2 calls audited, 1 with findings, 1 findings; 0 unusable inputs" in out
+        assert "most frequent: CF706 x1" in out
+        assert err == ""
+
+    def test_json(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, out, _ = run(capsys, "--format", "json", str(calls))
+        document = json.loads(out)
+        assert status == 1
+        assert [c["call_id"] for c in document["calls"]] == ["good", "rude"]
+        assert document["calls"][1]["findings"][0]["code"] == "CF706"
+        assert document["summary"]["calls_with_findings"] == 1
+        assert document["summary"]["most_frequent"] == [{"code": "CF706", "count": 1}]
+        assert document["unusable"] == []
+
+    def test_ignore_makes_it_clean(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, out, _ = run(capsys, "--ignore", "CF7", str(calls))
+        assert status == 0
+        assert "1 with findings" not in out
+
+    def test_select(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        assert run(capsys, "--select", "CF2,CF4", str(calls))[0] == 0
+        assert run(capsys, "--select", "CF706", str(calls))[0] == 1
+
+    def test_config_file(
+        self, calls: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        config = tmp_path / "callflow.toml"
+        config.write_text('ignore = ["CF706"]\n', encoding="utf-8")
+        assert run(capsys, "--config", str(config), str(calls))[0] == 0
+
+    def test_pyproject_in_the_working_directory(
+        self,
+        calls: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.callflow]\nignore = ["CF7"]\n', encoding="utf-8"
+        )
+        monkeypatch.chdir(tmp_path)
+        assert run(capsys, str(calls))[0] == 0
+
+
+class TestInput:
+    def test_bad_lines_are_reported_and_the_run_goes_on(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "mixed.jsonl"
+        bad = transcript(resolved_call(), call_id="bad")
+        bad["channel"] = "fax"
+        path.write_text(
+            lines(transcript(resolved_call(), call_id="one"))
+            + "{not json\n\n"
+            + lines(bad, transcript(agent_hangs_up(), call_id="two")),
+            encoding="utf-8",
+        )
+        status, out, err = run(capsys, str(path))
+        assert status == 2
+        assert f"{path}:2:" in err
+        assert f"{path}:4:" in err and "call 'bad'" in err and "channel" in err
+        assert "2 calls audited" in out and "2 unusable inputs" in out
+
+    def test_stdin(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(lines(transcript(agent_hangs_up()))))
+        status, out, _ = run(capsys, "-")
+        assert status == 1 and "CF706" in out
+
+    def test_a_json_list_and_a_pretty_object(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        listed = tmp_path / "list.json"
+        listed.write_text(
+            json.dumps([transcript(resolved_call(), call_id=f"c{i}") for i in range(3)])
+        )
+        pretty = tmp_path / "one.json"
+        pretty.write_text(json.dumps(transcript(agent_hangs_up(), call_id="pretty"), indent=2))
+        status, out, _ = run(capsys, str(listed), str(pretty))
+        assert status == 1
+        assert "4 calls audited" in out and "pretty (phone" in out
+
+    def test_unreadable_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, _, err = run(capsys, str(tmp_path / "missing.jsonl"))
+        assert status == 2 and "cannot be read" in err
+
+    def test_bad_options(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, _, err = run(capsys, "--select", "XX", str(calls))
+        assert status == 2 and "--select[0]" in err
+        status, _, err = run(capsys, "--jobs", "0", str(calls))
+        assert status == 2 and "--jobs" in err
+        status, _, err = run(capsys, "--config", str(calls.parent / "none.toml"), str(calls))
+        assert status == 2 and "cannot be read" in err
+
+
+class TestProcesses:
+    def test_jobs_give_the_same_report(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "many.jsonl"
+        documents = [
+            transcript(agent_hangs_up() if i % 3 else resolved_call(), call_id=f"c{i}")
+            for i in range(150)
+        ]
+        path.write_text(lines(*documents), encoding="utf-8")
+        one = run(capsys, "--format", "json", str(path))
+        two = run(capsys, "--format", "json", "--jobs", "2", str(path))
+        assert one == two
+        assert json.loads(one[1])["summary"]["calls_with_findings"] == 100
+
+
+def test_help_lists_the_audit(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["-h"])
+    assert "audit" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["audit", "-h"])
+    out = capsys.readouterr().out
+    assert "--select" in out and "Exit status" in out
