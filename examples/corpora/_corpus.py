@@ -80,9 +80,9 @@ class TranscriptBuilder:
         """Add an event of the call procedure at ``at`` seconds, read from turn ``turn``.
 
         ``arguments`` are the keyword arguments of the event's ``Call`` method,
-        written under ``"arguments"`` as ``callflow.audit``'s transcript reads them.
+        written beside ``event`` and ``at``, as ``callflow.audit``'s transcript reads them.
         """
-        document = {"event": name, "at": float(at), "arguments": arguments}
+        document = {"event": name, "at": float(at), **arguments}
         self._events.append((float(at), len(self._events), document, turn))
 
     def _ordered(self) -> list[tuple[float, int, dict[str, Any], int | None]]:
