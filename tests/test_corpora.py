@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from callflow.audit import RULEBOOK, Transcript, audit
 from callflow.stages import PROCEDURE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,3 +237,81 @@ class TestCommandLine:
         assert [str(r["convo_id"]) for r in ABCD_RECORDS] == [
             json.loads(line)["call_id"] for line in lines
         ]
+
+
+def _transcripts() -> list[tuple[ModuleType, dict[str, Any]]]:
+    return [(harpervalley, r) for r in HVB_RECORDS] + [(abcd, r) for r in ABCD_RECORDS]
+
+
+def _documented(actions: tuple[str, ...]) -> dict[str, Any]:
+    """A chat that does exactly what kb.json says for a subflow, asking 'anything else?'."""
+    needs = bool(abcd.VERIFYING & set(actions))
+    events: list[dict[str, Any]] = [
+        {"event": "answer", "at": 0.0},
+        {"event": "listen", "at": 1.0, "problem": "a request", "needs_verification": needs},
+    ]
+    for position, action in enumerate(actions, start=2):
+        name, arguments = abcd.action_event(action, ["manager"], f"{action} done")
+        events.append({"event": name, "at": float(position), **arguments})
+    end = float(len(events) + 1)
+    events.append({"event": "goodbye", "at": end, "anything_else_asked": True})
+    events.append({"event": "hang_up", "at": end + 1, "by": "unknown"})
+    return {
+        "call_id": "kb",
+        "channel": "chat",
+        "language": "en",
+        "agent": {},
+        "caller": {},
+        "started_at": abcd.UNKNOWN_START,
+        "turns": [],
+        "events": events,
+    }
+
+
+class TestAudit:
+    """Every converted conversation loads as a Transcript and audits; findings quote the agent."""
+
+    @pytest.mark.parametrize(
+        ("module", "record"),
+        _transcripts(),
+        ids=lambda value: getattr(value, "__name__", None) or "",
+    )
+    def test_it_loads_and_audits_quoting_only_the_agent(
+        self, module: ModuleType, record: dict[str, Any]
+    ) -> None:
+        """from_dict reads the document back exactly; a finding's turn is the agent's, or none."""
+        document = module.convert(record)
+        transcript = Transcript.from_dict(document)
+        assert len(document["events"]) == len(transcript.events)
+        report = audit(transcript)
+        turns = transcript.turns
+        assert all(f.turn is None or turns[f.turn].speaker == "agent" for f in report.findings)
+        assert set(report.codes) <= set(RULEBOOK)
+
+    @abcd_chats
+    def test_the_replayed_buttons_are_the_chats_in_order(self, record: dict[str, Any]) -> None:
+        """The transcript's events read from button turns: one a button, in the chat's order."""
+        transcript = Transcript.from_dict(abcd.convert(record))
+        pairs = zip(transcript.events, abcd.sources(record), strict=True)
+        replayed = [
+            (source, event.event)
+            for event, source in pairs
+            if source is not None and transcript.turns[source].speaker == "system"
+        ]
+        expected = [
+            (index, abcd.action_event(turn["targets"][2], ["x"], "text")[0])
+            for index, turn in enumerate(record["delexed"])
+            if turn["targets"][1] == "take_action"
+        ]
+        assert expected == replayed
+
+    def test_no_documented_flow_acts_before_verifying(self) -> None:
+        """Each kb.json flow, replayed as documented: never a CF205; the FAQ flows, no finding."""
+        codes = {
+            subflow: audit(Transcript.from_dict(_documented(actions))).codes
+            for subflow, actions in abcd.load_kb(ABCD.parent / "kb.json").items()
+        }
+        assert [] == [subflow for subflow, found in codes.items() if "CF205" in found]
+        faq = [subflow for subflow, actions in abcd.load_kb().items() if "select-faq" in actions]
+        assert 8 == len(faq)
+        assert {()} == {codes[subflow] for subflow in faq}
