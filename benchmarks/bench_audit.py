@@ -34,10 +34,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generated_calls import generated_lines  # noqa: E402
+from generated_calls import generated_lines
 
-from callflow.audit import AuditConfig, Transcript, audit  # noqa: E402
-from callflow.audit.cli import _audited, _Item  # noqa: E402
+from callflow.audit import AuditConfig, Transcript, audit
+from callflow.audit.cli import _audited, _Item
 
 
 def _best(run: Callable[[], object], calls: int, repeat: int) -> float:

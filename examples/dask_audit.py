@@ -9,12 +9,13 @@ address to use a real one.
 
 Needs the extra: ``pip install 'callflow[dask]'``.
 
-Run: python examples/dask_audit.py FOLDER
+Run: python examples/dask_audit.py [FOLDER]   (without FOLDER: a few sample calls)
 """
 
 import collections
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def audit_line(line: str) -> dict[str, Any]:
 
 
 def audit_folder(folder: Path, *, workers: int = 2) -> list[dict[str, Any]]:
-    """Every transcript in ``folder/*.jsonl``, audited on a local cluster of ``workers`` processes."""
+    """Every transcript in ``folder/*.jsonl``, audited on a local cluster of ``workers``."""
     with (
         LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
@@ -46,9 +47,45 @@ def audit_folder(folder: Path, *, workers: int = 2) -> list[dict[str, Any]]:
         return list(lines.map(audit_line).compute())
 
 
+def _sample(folder: Path) -> None:
+    """Write three small recorded calls to ``folder/sample.jsonl``; one agent hangs up first."""
+    lines = []
+    for number, by in enumerate(("caller", "agent", "caller")):
+        lines.append(
+            json.dumps(
+                {
+                    "call_id": f"S-{number}",
+                    "channel": "phone",
+                    "language": "en",
+                    "agent": {"name": "Bill"},
+                    "caller": {"name": "Ana Souza"},
+                    "started_at": "2026-03-02T09:00:00+00:00",
+                    "turns": [{"speaker": "agent", "text": "ACME IT, Bill speaking.", "start": 0}],
+                    "events": [
+                        {"event": "listen", "at": 5, "problem": "VPN drops"},
+                        {"event": "verify", "at": 10, "method": "personal_details"},
+                        {"event": "inform", "at": 30, "answer": "Update the VPN client"},
+                        {
+                            "event": "goodbye",
+                            "at": 40,
+                            "resolution_confirmed": True,
+                            "anything_else_asked": True,
+                        },
+                        {"event": "hang_up", "at": 45, "by": by},
+                    ],
+                }
+            )
+        )
+    (folder / "sample.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else Path(".")
-    reports = audit_folder(folder)
+    if argv:
+        reports = audit_folder(Path(argv[0]))
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            _sample(Path(folder))
+            reports = audit_folder(Path(folder))
     codes = collections.Counter(f["code"] for r in reports for f in r.get("findings", ()))
     summary = {
         "calls": sum(1 for r in reports if "findings" in r),
@@ -60,4 +97,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    main(sys.argv[1:])

@@ -11,7 +11,7 @@ def transcript(
     call_id: str = "C-1",
     **context: Any,
 ) -> dict[str, Any]:
-    """A transcript document with ``events`` and ``turns`` (default: one agent and one caller turn)."""
+    """A transcript document with ``events`` and ``turns`` (default: an agent and a caller turn)."""
     return {
         "call_id": call_id,
         "channel": channel,

@@ -1,4 +1,4 @@
-"""The audit engine: a transcript's events replayed through the procedure, findings placed on turns."""
+"""The audit engine: a transcript's events replayed through the procedure, findings on turns."""
 
 import json
 import pickle
@@ -101,7 +101,9 @@ class TestPlacement:
 
         long = Turn(speaker="agent", text="word " * 100)
         quoted = quote(long)
-        assert quoted is not None and quoted.endswith(" ...") and len(quoted) <= 204
+        assert quoted is not None
+        assert quoted.endswith(" ...")
+        assert len(quoted) <= 204
         assert quote(Turn(speaker="agent", text="  a   b ")) == "a b"
         assert quote(Turn(speaker="agent", text="   ")) is None
 
@@ -115,7 +117,8 @@ class TestChannelsAndConfig:
     def test_ignore_and_select(self) -> None:
         events = replaced(without(resolved_call(), "diagnose"), "hang_up", by="agent")
         everything = audited(events).codes
-        assert "CF706" in everything and "CF405" in everything
+        assert "CF706" in everything
+        assert "CF405" in everything
         assert "CF706" not in audited(events, AuditConfig(ignore=("CF7",))).codes
         assert set(audited(events, AuditConfig(select=("CF706",))).codes) == {"CF706"}
 
@@ -138,10 +141,13 @@ class TestReport:
         report = audited(replaced(resolved_call(), "hang_up", by="agent"))
         assert pickle.loads(pickle.dumps(report)) == report
         data = json.loads(json.dumps(report.to_dict()))
-        assert data["call_id"] == "C-1" and data["agent"] == "Giulia"
+        assert data["call_id"] == "C-1"
+        assert data["agent"] == "Giulia"
         (finding,) = data["findings"]
-        assert finding["code"] == "CF706" and finding["severity"] == "error"
-        assert finding["event"] == "hang_up" and finding["stage"] == "goodbye"
+        assert finding["code"] == "CF706"
+        assert finding["severity"] == "error"
+        assert finding["event"] == "hang_up"
+        assert finding["stage"] == "goodbye"
 
     def test_bad_arguments(self) -> None:
         with pytest.raises(ValidationError, match="transcript"):

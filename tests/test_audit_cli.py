@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.audit_transcripts import resolved_call, transcript
 
 from callflow.cli import main
-from tests.audit_transcripts import resolved_call, transcript
 
 
 def agent_hangs_up() -> list[dict[str, Any]]:
@@ -44,7 +44,8 @@ class TestReport:
         assert status == 1  # CF706 is of error severity
         assert "good (phone, en, agent Giulia): no findings" in out
         assert "rude (phone, en, agent Giulia): 1 finding" in out
-        assert "CF706 error" in out and "the agent hung up before the caller" in out
+        assert "CF706 error" in out
+        assert "the agent hung up before the caller" in out
         assert "2 calls audited, 1 with findings, 1 findings; 0 unusable inputs" in out
         assert "most frequent: CF706 x1" in out
         assert err == ""
@@ -105,15 +106,19 @@ class TestInput:
         status, out, err = run(capsys, str(path))
         assert status == 2
         assert f"{path}:2:" in err
-        assert f"{path}:4:" in err and "call 'bad'" in err and "channel" in err
-        assert "2 calls audited" in out and "2 unusable inputs" in out
+        assert f"{path}:4:" in err
+        assert "call 'bad'" in err
+        assert "channel" in err
+        assert "2 calls audited" in out
+        assert "2 unusable inputs" in out
 
     def test_stdin(
         self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr("sys.stdin", io.StringIO(lines(transcript(agent_hangs_up()))))
         status, out, _ = run(capsys, "-")
-        assert status == 1 and "CF706" in out
+        assert status == 1
+        assert "CF706" in out
 
     def test_a_json_list_and_a_pretty_object(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -126,19 +131,24 @@ class TestInput:
         pretty.write_text(json.dumps(transcript(agent_hangs_up(), call_id="pretty"), indent=2))
         status, out, _ = run(capsys, str(listed), str(pretty))
         assert status == 1
-        assert "4 calls audited" in out and "pretty (phone" in out
+        assert "4 calls audited" in out
+        assert "pretty (phone" in out
 
     def test_unreadable_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         status, _, err = run(capsys, str(tmp_path / "missing.jsonl"))
-        assert status == 2 and "cannot be read" in err
+        assert status == 2
+        assert "cannot be read" in err
 
     def test_bad_options(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
         status, _, err = run(capsys, "--select", "XX", str(calls))
-        assert status == 2 and "--select[0]" in err
+        assert status == 2
+        assert "--select[0]" in err
         status, _, err = run(capsys, "--jobs", "0", str(calls))
-        assert status == 2 and "--jobs" in err
+        assert status == 2
+        assert "--jobs" in err
         status, _, err = run(capsys, "--config", str(calls.parent / "none.toml"), str(calls))
-        assert status == 2 and "cannot be read" in err
+        assert status == 2
+        assert "cannot be read" in err
 
 
 class TestProcesses:
@@ -164,4 +174,5 @@ def test_help_lists_the_audit(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["audit", "-h"])
     out = capsys.readouterr().out
-    assert "--select" in out and "Exit status" in out
+    assert "--select" in out
+    assert "Exit status" in out

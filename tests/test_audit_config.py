@@ -13,7 +13,8 @@ from callflow.errors import ConfigError
 class TestSelection:
     def test_default_reports_every_code(self) -> None:
         config = AuditConfig()
-        assert config.reports("CF001") and config.reports("CF1004")
+        assert config.reports("CF001")
+        assert config.reports("CF1004")
 
     def test_ignore_a_section(self) -> None:
         config = AuditConfig(ignore=("CF7",))
@@ -30,14 +31,18 @@ class TestSelection:
 
     def test_select_narrows(self) -> None:
         config = AuditConfig(select=("CF5",))
-        assert config.reports("CF504") and not config.reports("CF205")
+        assert config.reports("CF504")
+        assert not config.reports("CF205")
 
     def test_prefixes_are_text_prefixes(self) -> None:
         """As in ruff: CF100 covers CF1001-CF1004; CF10 covers CF101 and CF102 too."""
         narrow = AuditConfig(select=("CF100",))
-        assert narrow.reports("CF1002") and not narrow.reports("CF101")
+        assert narrow.reports("CF1002")
+        assert not narrow.reports("CF101")
         wide = AuditConfig(select=("CF10",))
-        assert wide.reports("CF1002") and wide.reports("CF101") and not wide.reports("CF201")
+        assert wide.reports("CF1002")
+        assert wide.reports("CF101")
+        assert not wide.reports("CF201")
 
     @pytest.mark.parametrize(
         ("select", "field"),

@@ -20,7 +20,8 @@ from callflow.audit import Transcript, audit  # noqa: E402
 
 def example() -> ModuleType:
     spec = importlib.util.spec_from_file_location("dask_audit", ROOT / "examples" / "dask_audit.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

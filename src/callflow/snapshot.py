@@ -431,6 +431,7 @@ def _thresholds_key(given: dict[str, object]) -> bytes | None:
 
 _AGENT_READER: Final = plain_reader(Agent)
 _MODES: Final[Mapping[str, Mode]] = {mode.value: mode for mode in Mode}
+_CHANNELS: Final = frozenset({"phone", "chat"})
 
 
 def _plain_ring(data: object) -> EventPayload:
@@ -443,10 +444,12 @@ def _plain_ring(data: object) -> EventPayload:
         return REFUSED  # type: ignore[no-any-return]
     try:
         agent, mode, thresholds = data["agent"], data["mode"], data["thresholds"]
-        call_id = data["call_id"]
+        call_id, channel = data["call_id"], data["channel"]
     except KeyError:
         return REFUSED  # type: ignore[no-any-return]
     if type(thresholds) is not dict or not (call_id is None or type(call_id) is str):
+        return REFUSED  # type: ignore[no-any-return]
+    if channel not in _CHANNELS:
         return REFUSED  # type: ignore[no-any-return]
     key = _thresholds_key(thresholds)
     known = _THRESHOLDS_SEEN.get(key) if key is not None else None
@@ -454,7 +457,9 @@ def _plain_ring(data: object) -> EventPayload:
     agent = _AGENT_READER(agent)
     if known is None or member is None or agent is REFUSED:
         return REFUSED  # type: ignore[no-any-return]
-    return _RING(agent=agent, mode=member, thresholds=known, call_id=call_id)  # type: ignore[call-arg]
+    return _RING(  # type: ignore[call-arg]
+        agent=agent, mode=member, thresholds=known, call_id=call_id, channel=channel
+    )
 
 
 _PLAIN_READERS[RING] = _plain_ring

@@ -5,14 +5,14 @@ can decide says why; the checks that decide the others are registered in
 :mod:`callflow.audit.checks`. ``tests/test_rulebook.py`` holds the two in step.
 """
 
-from callflow.audit.rulebook import RULEBOOK, Looks, Section
+from callflow.audit.rulebook import RULEBOOK, Channel, Looks, Section
 
 __all__: list[str] = []
 
 _EVENTS = (Looks.EVENTS,)
 _WORDS = (Looks.AGENT_TURNS,)
 _WORDS_AND_METADATA = (Looks.AGENT_TURNS, Looks.METADATA)
-_PHONE = ("phone",)
+_PHONE: tuple[Channel, ...] = ("phone",)
 
 _describe = RULEBOOK.describe
 _undecidable = RULEBOOK.undecidable

@@ -45,7 +45,7 @@ class _Item:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``callflow audit`` with ``argv`` (the arguments after ``audit``); return the exit status."""
+    """Run ``callflow audit`` with ``argv`` (what follows ``audit``); return the exit status."""
     return run_audit(parser().parse_args(argv), sys.stdout, sys.stderr)
 
 

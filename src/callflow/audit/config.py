@@ -225,8 +225,9 @@ def load_config(path: str | Path) -> AuditConfig:
     file = Path(path)
     try:
         data = file.read_bytes()
-    except OSError as error:
-        raise ConfigError("path", str(path), f"cannot be read: {error.strerror}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = error.strerror if isinstance(error, OSError) else str(error)
+        raise ConfigError("path", str(path), f"cannot be read: {reason}") from None
     if len(data) > _MAX_CONFIG_BYTES:
         raise ConfigError(
             "path", str(path), f"is over {_MAX_CONFIG_BYTES} bytes: not a configuration"

@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
-from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
 from callflow.audit import _catalogue  # noqa: F401  (describes every code)
+from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
 from callflow.audit.config import LANGUAGES, AuditConfig
 from callflow.audit.rulebook import RULEBOOK, Rulebook
 from callflow.audit.transcript import Transcript, Turn
@@ -204,7 +204,7 @@ def _replayed(transcript: Transcript, config: AuditConfig) -> Call | None:
         clock=clock,
         thresholds=config.thresholds,
         call_id=transcript.call_id,
-        **_channel(transcript),
+        channel=transcript.channel,
     )
     first = transcript.events[0].event
     if first not in ("answer", "abandon"):
@@ -221,12 +221,6 @@ def _replayed(transcript: Transcript, config: AuditConfig) -> Call | None:
                 field, event.event, f"cannot be replayed: {error}", call_id=transcript.call_id
             ) from None
     return call
-
-
-def _channel(transcript: Transcript) -> dict[str, str]:
-    """The call's channel argument, where the core knows channels."""
-    fields = attrs.fields_dict(Call)
-    return {"channel": transcript.channel} if "_channel" in fields or "channel" in fields else {}
 
 
 class _Placer:
