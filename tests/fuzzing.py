@@ -1533,7 +1533,10 @@ def edges_for(annotation: Any, name: str) -> tuple[Value, ...]:
 
 
 def _transcript() -> Transcript:
-    """A transcript of a recorded call with every part: turns timed or not, typed events."""
+    """A transcript of a recorded call with every part: turns timed or not, typed events.
+
+    Its events name their turns, or not.
+    """
     return Transcript(
         call_id="HVB-0002",
         channel="phone",
@@ -1544,8 +1547,10 @@ def _transcript() -> Transcript:
         started_at=T0,
         turns=(Turn("agent", "hello", start=1.5, end=2.0), Turn("caller", ""), Turn("system", "")),
         events=(
-            TranscriptEvent("answer", 1.5, {"rings": 2}),
-            TranscriptEvent("identify", 3.0, {"caller": Caller("Ana Souza"), "verified": True}),
+            TranscriptEvent("answer", 1.5, {"rings": 2}, turn=0),
+            TranscriptEvent(
+                "identify", 3.0, {"caller": Caller("Ana Souza"), "verified": True}, turn=1
+            ),
             TranscriptEvent("hold", 9.0, {"reason": "checking", "asked_permission": True}),
         ),
         context=Context(task="replace card", ended_by="caller"),
@@ -1573,6 +1578,7 @@ _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
     ("TranscriptEvent", "event"): lambda w, me: "identify",
     ("TranscriptEvent", "at"): lambda w, me: 3.0,
     ("TranscriptEvent", "arguments"): lambda w, me: {"caller": w.caller, "verified": True},
+    ("TranscriptEvent", "turn"): lambda w, me: 1,
     ("Participant", "name"): lambda w, me: "Ana Souza",
     ("Participant", "id"): lambda w, me: "E1234",
     ("Context", "task"): lambda w, me: "reset password",

@@ -426,10 +426,21 @@ def turns(draw: st.DrawFn) -> Turn:
     return Turn(speaker, draw(st.text(max_size=40)), start=start, end=end)
 
 
-def transcript_events(*, max_size: int = 6) -> SearchStrategy[list[TranscriptEvent]]:
-    """Events of the procedure, in any order of events but in time order, with valid arguments."""
+def transcript_events(
+    *, max_size: int = 6, turns: int = 0
+) -> SearchStrategy[list[TranscriptEvent]]:
+    """Events of the procedure, in any order of events but in time order, with valid arguments.
+
+    Each names one of ``turns`` turns (in any order: an event may refer
+    back) or none.
+    """
+    if type(turns) is not int or turns < 0:
+        raise InvalidArgument(f"turns must be a non-negative int (got {turns!r})")
+    named = st.none() if turns == 0 else st.none() | st.integers(0, turns - 1)
     one = st.sampled_from(PROCEDURE.events).flatmap(
-        lambda event: st.builds(TranscriptEvent, st.just(event), seconds(), event_args(event))
+        lambda event: st.builds(
+            TranscriptEvent, st.just(event), seconds(), event_args(event), turn=named
+        )
     )
     return st.lists(one, max_size=_check_size(max_size)).map(
         lambda events: sorted(events, key=lambda event: event.at)
@@ -446,21 +457,27 @@ _STARTS = st.datetimes(
 
 
 def transcripts(*, max_turns: int = 6, max_events: int = 6) -> SearchStrategy[Transcript]:
-    """Transcripts of recorded calls: every field drawn, optional ones present or not."""
-    return st.builds(
-        Transcript,
-        call_id=texts(),
-        channel=st.sampled_from(("phone", "chat")),
-        language=st.sampled_from(("en", "pt", "es", "it", "fr")),
-        organisation=_optional_texts(),
-        agent=participants(),
-        caller=participants(),
-        started_at=_STARTS,
-        turns=st.lists(turns(), max_size=_check_size(max_turns)),
-        events=transcript_events(max_size=max_events),
-        context=st.builds(
-            Context,
-            task=_optional_texts(),
-            ended_by=st.sampled_from(("agent", "caller", "unknown")),
-        ),
+    """Transcripts of recorded calls: every field drawn, optional ones present or not.
+
+    Their events name one of the turns drawn, or none.
+    """
+    _check_size(max_events)
+    return st.lists(turns(), max_size=_check_size(max_turns)).flatmap(
+        lambda drawn: st.builds(
+            Transcript,
+            call_id=texts(),
+            channel=st.sampled_from(("phone", "chat")),
+            language=st.sampled_from(("en", "pt", "es", "it", "fr")),
+            organisation=_optional_texts(),
+            agent=participants(),
+            caller=participants(),
+            started_at=_STARTS,
+            turns=st.just(drawn),
+            events=transcript_events(max_size=max_events, turns=len(drawn)),
+            context=st.builds(
+                Context,
+                task=_optional_texts(),
+                ended_by=st.sampled_from(("agent", "caller", "unknown")),
+            ),
+        )
     )

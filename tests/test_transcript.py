@@ -38,6 +38,7 @@ from callflow.audit import (
 )
 from callflow.audit._transcript_schema import SCHEMA_FILE, main, transcript_schema
 from callflow.documents import DocumentLimits
+from callflow.events import payload_class
 
 ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -62,10 +63,11 @@ def document(**changes: Any) -> dict[str, Any]:
             {"speaker": "caller", "text": "my name is patricia brown"},
         ],
         "events": [
-            {"event": "answer", "at": 1.669, "rings": 1},
+            {"event": "answer", "at": 1.669, "turn": 0, "rings": 1},
             {
                 "event": "identify",
                 "at": 13.72,
+                "turn": 2,
                 "caller": {"name": "Patricia Brown", "user_id": None},
             },
         ],
@@ -143,6 +145,10 @@ class TestModel:
             (lambda: TranscriptEvent("propose", 1.0), "arguments.plan"),
             (lambda: TranscriptEvent("identify", 1.0, {"caller": object()}), "arguments.caller"),
             (lambda: TranscriptEvent("assign", 1.0, {"escalation": "x"}), "arguments.escalation"),
+            (lambda: TranscriptEvent("answer", 1.0, turn=-1), "turn"),
+            (lambda: TranscriptEvent("answer", 1.0, turn=True), "turn"),
+            (lambda: TranscriptEvent("answer", 1.0, turn=1.0), "turn"),
+            (lambda: TranscriptEvent("answer", 1.0, turn="1"), "turn"),
         ],
     )
     def test_a_bad_part_is_refused_naming_its_field(
@@ -170,6 +176,17 @@ class TestModel:
                 "events[1].at",
             ),
             ({"context": None}, "context"),
+            ({"events": [TranscriptEvent("answer", 2.0, turn=0)]}, "events[0].turn"),
+            (
+                {
+                    "turns": [Turn("agent", "hello")],
+                    "events": [
+                        TranscriptEvent("answer", 2.0, turn=0),
+                        TranscriptEvent("listen", 3.0, turn=1),
+                    ],
+                },
+                "events[1].turn",
+            ),
         ],
     )
     def test_a_bad_transcript_is_refused_naming_its_field(
@@ -192,6 +209,25 @@ class TestModel:
         events = [TranscriptEvent("answer", 2.0), TranscriptEvent("listen", 2.0)]
         transcript = Transcript.from_dict(document(events=[], turns=[]))
         assert 2 == len(attrs.evolve(transcript, events=events).events)
+
+    def test_an_event_names_its_turn_in_any_order(self) -> None:
+        """A turn is optional, and an event may refer back to a turn before the last one named."""
+        events = [
+            TranscriptEvent("answer", 2.0, turn=0),
+            TranscriptEvent("listen", 3.0, turn=2),
+            TranscriptEvent("troubleshoot", 4.0),
+            TranscriptEvent("diagnose", 5.0, turn=1),
+        ]
+        transcript = Transcript.from_dict(document(events=[]))
+        named = attrs.evolve(transcript, events=events)
+        assert [0, 2, None, 1] == [event.turn for event in named.events]
+        assert named == Transcript.from_json(named.to_json())
+        assert [0, 2, None, 1] == [event["turn"] for event in named.to_dict()["events"]]
+
+    def test_no_event_has_an_argument_named_as_an_events_own_key(self) -> None:
+        """``event``, ``at`` and ``turn`` sit beside the arguments in JSON: no argument is one."""
+        for event in PROCEDURE.events:
+            assert not {"event", "at", "turn"} & set(attrs.fields_dict(payload_class(event)))
 
 
 # -- JSON documents --------------------------------------------------------------
@@ -229,6 +265,10 @@ class TestDocuments:
     def test_an_event_without_arguments_takes_the_methods_defaults(self) -> None:
         transcript = Transcript.from_dict(document(events=[{"event": "hang_up", "at": 30}]))
         assert {"by": "caller"} == dict(transcript.events[0].arguments)
+        assert transcript.events[0].turn is None
+        assert transcript == Transcript.from_dict(
+            document(events=[{"event": "hang_up", "at": 30, "turn": None}])
+        )
 
     @pytest.mark.parametrize(
         ("path", "value", "field"),
@@ -257,6 +297,11 @@ class TestDocuments:
             (("events", 0, "at"), -0.1, "events[0].at"),
             (("events", 0, "at"), True, "events[0].at"),
             (("events", 0, "when"), 1, "events[0].when"),
+            (("events", 0, "turn"), 3, "events[0].turn"),
+            (("events", 0, "turn"), -1, "events[0].turn"),
+            (("events", 0, "turn"), True, "events[0].turn"),
+            (("events", 0, "turn"), 1.0, "events[0].turn"),
+            (("events", 1, "turn"), "2", "events[1].turn"),
             (("events", 1, "at"), 1.0, "events[1].at"),
             (("events", 0, "rings"), 1.5, "events[0].rings"),
             (("events", 0, "colour"), 1, "events[0].colour"),
@@ -532,6 +577,9 @@ class TestSchema:
             (("events", 0, "event"), "ring"),
             (("events", 0, "at"), -2),
             (("events", 0, "rings"), "one"),
+            (("events", 0, "turn"), -1),
+            (("events", 0, "turn"), "0"),
+            (("events", 1, "turn"), 1.5),
             (("events", 1, "caller"), {"user_id": "E1"}),
             (("events", 1, "verified"), "yes"),
             (("context", "ended_by"), "nobody"),
@@ -549,6 +597,17 @@ class TestSchema:
         assert not VALIDATOR.is_valid(data)
         with pytest.raises(TranscriptError):
             Transcript.from_dict(data)
+
+    def test_an_events_turn_past_the_last_is_for_the_reader_to_refuse(self) -> None:
+        """No JSON Schema can compare an index with a list's length: only the reader does."""
+        data = document()
+        data["events"][1]["turn"] = 3
+        assert VALIDATOR.is_valid(data)
+        assert "events[1].turn" == refusal(lambda: Transcript.from_dict(data)).field
+        data["events"][1]["turn"] = None
+        assert VALIDATOR.is_valid(data)
+        del data["events"][1]["turn"]
+        assert VALIDATOR.is_valid(data)
 
     def test_an_event_needing_arguments_must_have_them(self) -> None:
         data = document(events=[{"event": "propose", "at": 1}])

@@ -15,7 +15,7 @@ import attrs
 
 from callflow.audit._arguments import check_event, read_arguments, write_arguments
 from callflow.audit._fields import check_seconds
-from callflow.audit._parts import Context, Participant, TranscriptEvent, Turn
+from callflow.audit._parts import Context, Participant, TranscriptEvent, Turn, check_turn
 from callflow.codec import _structure_checked, unstructure
 from callflow.documents import DocumentLimits, check_document
 from callflow.errors import TranscriptError, ValidationError
@@ -43,7 +43,8 @@ REQUIRED: Final = frozenset(
 )
 """The keys a document must have."""
 _REQUIRED_ORDER: Final = tuple(key for key in FIELDS if key in REQUIRED)
-_EVENT_KEYS: Final = ("event", "at")
+_EVENT_KEYS: Final = ("event", "at", "turn")
+"""An event's own keys; every other key of it is an argument."""
 
 
 def _structured(data: object, kind: Any, where: str) -> Any:
@@ -81,7 +82,7 @@ def _turn(data: object, index: int) -> Turn:
 
 
 def _event(data: object, where: str) -> TranscriptEvent:
-    """An event: its name, its time, and its arguments as the object's other keys."""
+    """An event: its name, its time, its turn (optional), and its arguments as its other keys."""
     if not isinstance(data, Mapping):
         raise ValidationError(where, data, "must be an event, as a JSON object")
     if "event" not in data or "at" not in data:
@@ -90,9 +91,10 @@ def _event(data: object, where: str) -> TranscriptEvent:
     event = check_event(f"{where}.event", data["event"])
     at = data["at"]
     check_seconds(f"{where}.at", float(at) if type(at) is int and abs(at) <= 2**53 else at)
+    turn = check_turn(f"{where}.turn", data.get("turn"))
     given = {key: value for key, value in data.items() if key not in _EVENT_KEYS}
     arguments: EventPayload = read_arguments(event, given, where)
-    return TranscriptEvent._checked(event, float(at), arguments)
+    return TranscriptEvent._checked(event, float(at), arguments, turn)
 
 
 def call_id_of(data: object) -> str | None:
@@ -165,7 +167,12 @@ def write_fields(transcript: Any) -> dict[str, Any]:
         "started_at": unstructure(transcript.started_at),
         "turns": [unstructure(turn) for turn in transcript.turns],
         "events": [
-            {"event": event.event, "at": event.at, **write_arguments(event.arguments)}
+            {
+                "event": event.event,
+                "at": event.at,
+                "turn": event.turn,
+                **write_arguments(event.arguments),
+            }
             for event in transcript.events
         ],
         "context": unstructure(transcript.context),

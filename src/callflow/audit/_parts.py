@@ -72,6 +72,22 @@ def _event(instance: object, attribute: "attrs.Attribute[Any]", value: object) -
     check_event(attribute.name, value)
 
 
+def check_turn(field: str, value: object) -> int | None:
+    """Return ``value`` if it is ``None`` or may index a turn: a whole number, 0 or more.
+
+    Whether the transcript has that turn is the transcript's own check.
+    """
+    if value is not None and (type(value) is not int or value < 0):
+        raise ValidationError(
+            field, value, "must be the index of a turn: a whole number, 0 or more"
+        )
+    return value
+
+
+def _turn(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
+    check_turn(attribute.name, value)
+
+
 @attrs.frozen
 class TranscriptEvent:
     """An event of the call procedure, noted at a moment of a recorded call.
@@ -84,11 +100,18 @@ class TranscriptEvent:
             sends it to a :class:`~callflow.Call`. Given as a mapping, it is
             checked against the event method's parameters (names and types);
             omitted arguments take the method's defaults.
+        turn: the index of the turn during which it happened, when the
+            transcript says (a chat's turns have no times: this is how its
+            findings find their words); ``None`` by default. It is less than
+            the transcript's number of turns; events may name turns in any
+            order (an event may refer back).
 
     >>> from callflow import Caller
     >>> TranscriptEvent("identify", 12.5, {"caller": Caller("Ana Souza"), "verified": True})
     TranscriptEvent(event='identify', at=12.5, arguments=Identify(caller=Caller(name='Ana Souza', \
-user_id=None), verified=True))
+user_id=None), verified=True), turn=None)
+    >>> TranscriptEvent("verify", 12.5, {"method": "purchase"}, turn=7).turn
+    7
     >>> TranscriptEvent("identify", 12.5, {"caller": "Ana Souza"})
     Traceback (most recent call last):
     ...
@@ -98,18 +121,22 @@ user_id=None), verified=True))
     event: str = attrs.field(validator=_event)
     at: float = attrs.field(converter=to_seconds, validator=seconds())
     arguments: Mapping[str, object] = attrs.field(default=_NO_ARGUMENTS, hash=False)
+    turn: int | None = attrs.field(default=None, validator=_turn)
 
     def __attrs_post_init__(self) -> None:
         payload = typed_arguments(self.event, self.arguments, "arguments")
         object.__setattr__(self, "arguments", payload)  # frozen: attrs' own setter refuses
 
     @classmethod
-    def _checked(cls, event: str, at: float, arguments: EventPayload) -> "TranscriptEvent":
+    def _checked(
+        cls, event: str, at: float, arguments: EventPayload, turn: int | None
+    ) -> "TranscriptEvent":
         """An event of values read and checked already (by the transcript reader)."""
         made = object.__new__(cls)
         object.__setattr__(made, "event", event)
         object.__setattr__(made, "at", at)
         object.__setattr__(made, "arguments", arguments)
+        object.__setattr__(made, "turn", turn)
         return made
 
 

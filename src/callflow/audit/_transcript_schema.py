@@ -7,7 +7,8 @@ events' typed payloads, :data:`callflow.events.EVENT_PAYLOADS`, for the
 events of :data:`callflow.PROCEDURE`), that an event without required
 arguments may leave them out, and that seconds are never negative. What no
 JSON Schema can say (events in time order, a turn's end after its start,
-non-blank text) only :meth:`~callflow.audit.Transcript.from_dict` checks.
+an event's turn one of the transcript's, non-blank text) only
+:meth:`~callflow.audit.Transcript.from_dict` checks.
 
 The copy shipped in the package (``callflow/schemas/transcript-v1.schema.json``)
 and the one in ``docs/schemas/`` are this output; a test keeps them equal.
@@ -44,7 +45,7 @@ def _requires_arguments(event: str) -> bool:
 
 
 def _event_schema(builder: SchemaBuilder) -> Schema:
-    """An event object: ``event``, ``at`` and, beside them, its payload's fields.
+    """An event object: ``event``, ``at``, ``turn`` and, beside them, its payload's fields.
 
     Each event's branch pins ``event`` and lists its arguments (the payload
     class's fields, required when the event method requires them);
@@ -65,6 +66,7 @@ def _event_schema(builder: SchemaBuilder) -> Schema:
         "properties": {
             "event": {"enum": list(PROCEDURE.events)},
             "at": {"type": "number", **_NOT_NEGATIVE},
+            "turn": {"anyOf": [{"type": "integer", **_NOT_NEGATIVE}, {"type": "null"}]},
         },
         "required": ["at", "event"],
         "allOf": branches,

@@ -19,7 +19,7 @@ from callflow.audit import _catalogue  # noqa: F401  (describes every code)
 from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
 from callflow.audit.config import LANGUAGES, AuditConfig
 from callflow.audit.rulebook import RULEBOOK, Rulebook
-from callflow.audit.transcript import Transcript, Turn
+from callflow.audit.transcript import Transcript, TranscriptEvent, Turn
 from callflow.call import Call
 from callflow.clock import ManualClock
 from callflow.errors import CallflowError, TranscriptError, ValidationError
@@ -57,7 +57,9 @@ class AuditContext:
     Attributes:
         transcript: the recorded call.
         call: the :class:`~callflow.Call` its events were replayed into, in
-            audit mode; ``None`` when the transcript has no events.
+            audit mode; ``None`` when the transcript has no events. Its
+            history is the ring, the answer implied when the events begin
+            after it, then one record per event (:meth:`event_of` maps them).
         config: the audit's configuration.
     """
 
@@ -65,14 +67,39 @@ class AuditContext:
     call: Call | None = attrs.field(validator=_optional_call)
     config: AuditConfig = attrs.field(validator=instance_of(AuditConfig))
 
-    def seconds(self, event_index: int) -> float:
-        """When record ``event_index`` of the call's history happened, in seconds from the start."""
+    def __attrs_post_init__(self) -> None:
+        if self.call is None:
+            return
+        expected = _replay_offset(self.transcript) + len(self.transcript.events)
+        if len(self.call.history) != expected:
+            reason = (
+                f"must be the call the transcript's {len(self.transcript.events)} events"
+                f" replayed into ({expected} records, the ring and an implied answer included)"
+            )
+            raise ValidationError("call", self.call, reason)
+
+    def _history(self, event_index: int) -> Call:
         if self.call is None:
             raise ValidationError("event_index", event_index, "needs a transcript with events")
         if type(event_index) is not int or not 0 <= event_index < len(self.call.history):
             raise ValidationError("event_index", event_index, "must index the call's history")
-        at = self.call.history[event_index].at
+        return self.call
+
+    def seconds(self, event_index: int) -> float:
+        """When record ``event_index`` of the call's history happened, in seconds from the start."""
+        at = self._history(event_index).history[event_index].at
         return (at - self.transcript.started_at).total_seconds()
+
+    def event_of(self, event_index: int) -> TranscriptEvent | None:
+        """The transcript's event that record ``event_index`` of the call's history replays.
+
+        ``None`` for the records the replay makes on its own: the call's
+        ring, and the answer implied when the transcript's events begin
+        after it.
+        """
+        self._history(event_index)
+        position = event_index - _replay_offset(self.transcript)
+        return self.transcript.events[position] if position >= 0 else None
 
 
 def _text(instance: object, attribute: "attrs.Attribute[Any]", value: object) -> None:
@@ -188,6 +215,18 @@ def audit(
     )
 
 
+def _replay_offset(transcript: Transcript) -> int:
+    """The index in the replayed call's history of the record of the transcript's first event.
+
+    Every event writes one record; before the first come the call's ring
+    and, when the events begin after the answer, the answer the replay
+    implies (a conversation was recorded: the call was answered).
+    """
+    if transcript.events and transcript.events[0].event not in ("answer", "abandon"):
+        return 2
+    return 1
+
+
 def _replayed(transcript: Transcript, config: AuditConfig) -> Call | None:
     """The call the transcript's events make, in audit mode; ``None`` without events."""
     if not transcript.events:
@@ -206,8 +245,7 @@ def _replayed(transcript: Transcript, config: AuditConfig) -> Call | None:
         call_id=transcript.call_id,
         channel=transcript.channel,
     )
-    first = transcript.events[0].event
-    if first not in ("answer", "abandon"):
+    if _replay_offset(transcript) == 2:
         call.answer()  # a conversation was recorded: the call was answered when it began
     for index, event in enumerate(transcript.events):
         clock.set(start + timedelta(seconds=event.at))
@@ -224,32 +262,72 @@ def _replayed(transcript: Transcript, config: AuditConfig) -> Call | None:
 
 
 class _Placer:
-    """Puts each finding on the turn it concerns: the agent's last turn begun by its event.
+    """Puts each finding on the turn it concerns: the agent's turn of its event.
 
     Events are the agent's acts, so a finding quotes the agent's words,
-    never the caller's.
+    never the caller's: an event that names an agent's turn is placed on
+    it; one that names another turn, on the agent's last turn before it;
+    one that names none, on the agent's last turn begun by its time. Only
+    turns with words are chosen (not "[noise]", "<unk>" or an empty one).
     """
 
     def __init__(self, transcript: Transcript) -> None:
         self._turns = transcript.turns
-        timed = [
-            (t.start, i)
-            for i, t in enumerate(transcript.turns)
-            if t.start is not None and t.speaker == "agent"
+        self._spoken = [
+            index
+            for index, turn in enumerate(transcript.turns)
+            if turn.speaker == "agent" and has_words(turn.text)
         ]
-        timed.sort()
+        timed = sorted(
+            (start, index)
+            for index in self._spoken
+            if (start := transcript.turns[index].start) is not None
+        )
         self._starts = [start for start, _ in timed]
-        self._indexes = [index for _, index in timed]
+        self._timed = [index for _, index in timed]
 
     def __call__(self, context: AuditContext, finding: Finding) -> Finding:
-        if finding.turn is not None or context.call is None or not self._starts:
+        if finding.turn is not None or context.call is None:
             return finding
-        seconds = context.seconds(finding.event_index)
-        position = bisect.bisect_right(self._starts, seconds + 1e-9) - 1
+        event = context.event_of(finding.event_index)
+        if event is not None and event.turn is not None:
+            position = bisect.bisect_right(self._spoken, event.turn) - 1
+            turns = self._spoken
+        else:
+            seconds = context.seconds(finding.event_index)
+            position = bisect.bisect_right(self._starts, seconds + 1e-9) - 1
+            turns = self._timed
         if position < 0:
             return finding
-        turn = self._indexes[position]
+        turn = turns[position]
         return attrs.evolve(finding, turn=turn, evidence=quote(self._turns[turn]))
+
+
+_OPENERS = {"[": "]", "<": ">", "(": ")"}
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` says something: a letter is left once its tags are taken out.
+
+    Tags are bracketed: ``[...]``, ``<...>``, ``(...)``. ``"[noise]"``,
+    ``"<unk>"``, ``"(laughs)"``, ``"..."`` and ``""`` have none. A bracket
+    never closed is no tag. In one pass, however the brackets fall.
+    """
+    unclosed: set[str] = set()  # openers with no closer after them: plain characters
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        closer = _OPENERS.get(char)
+        if closer is not None and char not in unclosed:
+            end = text.find(closer, index + 1)
+            if end >= 0:
+                index = end + 1
+                continue
+            unclosed.add(char)
+        elif char.isalpha():
+            return True
+        index += 1
+    return False
 
 
 def quote(turn: Turn) -> str | None:

@@ -102,7 +102,8 @@ class Transcript:
             are timed in seconds from it.
         turns: the turns of speech, in the order spoken.
         events: the events of the call procedure noted in the call, in the
-            order they happened (their ``at`` never decreases).
+            order they happened (their ``at`` never decreases); the turn an
+            event names, if any, is one of ``turns``.
         context: the caller's task and who ended the call.
 
     >>> from datetime import datetime, timezone
@@ -136,6 +137,11 @@ class Transcript:
             if event.at < before.at:
                 reason = f"must not be before the event before it, at {before.at}"
                 raise ValidationError(f"events[{index}].at", event.at, reason)
+        count = len(self.turns)
+        for index, event in enumerate(self.events):
+            if event.turn is not None and event.turn >= count:
+                reason = f"must be the index of one of the transcript's {count} turns"
+                raise ValidationError(f"events[{index}].turn", event.turn, reason)
 
     @classmethod
     def from_dict(
@@ -145,7 +151,8 @@ class Transcript:
 
         Optional keys may be left out (``organisation``, ``events``,
         ``context``, a turn's ``start`` and ``end``, a participant's ``name``
-        and ``id``, an event's ``arguments``); unknown keys are refused.
+        and ``id``, an event's ``turn`` and ``arguments``); unknown keys are
+        refused.
 
         Args:
             data: the document, as ``json.loads`` gives it.
