@@ -194,8 +194,9 @@ class TestReport:
         def liar(context: Any) -> list[Finding]:
             return [Finding("CF706", "made up", 0, "ring", context.call.history[0].from_stage)]
 
-        with pytest.raises(AssertionError, match="does not declare"):
+        with pytest.raises(ValidationError, match="declared codes") as caught:
             audit(Transcript.from_dict(transcript(resolved_call())), rulebook=book)
+        assert caught.value.field == "check 'liar'"
 
 
 # -- placement by the turn an event names ------------------------------------------------

@@ -164,7 +164,8 @@ class Finding:
         event: that event's name.
         stage: the stage the call was in when the event came.
         turn: in an audited transcript, the index of the turn it concerns
-            (``None`` when the turns carry no times, or for a live call).
+            (``None`` for a live call, or when no agent turn with words can be
+            placed by the event: no times and no turn named).
         evidence: the words quoted from that turn, or ``None``.
     """
 

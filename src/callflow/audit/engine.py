@@ -184,7 +184,8 @@ def audit(
         TranscriptError: the transcript's events cannot be replayed (an event
             after the call ended, an argument its time makes impossible),
             naming the event.
-        ValidationError: ``transcript`` or ``config`` is not one.
+        ValidationError: ``transcript``, ``config`` or ``rulebook`` is not
+            one, or a check of ``rulebook`` emitted a code it does not declare.
     """
     if type(transcript) is not Transcript:
         raise ValidationError("transcript", transcript, "must be a callflow.audit.Transcript")
@@ -199,9 +200,11 @@ def audit(
     found: list[Finding] = []
     for check in rulebook.checks.values():
         for finding in check.run(context):
-            if finding.rule not in check.codes:
-                msg = f"check {check.name!r} emitted {finding.rule}, which it does not declare"
-                raise AssertionError(msg)
+            if type(finding) is not Finding or finding.rule not in check.codes:
+                # A rulebook's own contract: a check reports only the codes it was
+                # registered with, so the rulebook's table says what is checked.
+                reason = f"must emit Findings of its declared codes {sorted(check.codes)}"
+                raise ValidationError(f"check {check.name!r}", finding, reason)
             entry = rulebook[finding.rule]
             if transcript.channel in entry.channels and config.reports(finding.rule):
                 found.append(placed(context, finding))
