@@ -102,6 +102,7 @@ class Model:
     plan: str | None = None
     fix: str | None = None
     answer_given: str | None = None
+    manager_requested: bool = False  # a request_manager was recorded (CF605 is judged)
     assigned_to: str | None = None
     follow_up_of: str | None = None
     resolution_confirmed: bool = False
@@ -181,8 +182,9 @@ class Model:
                 self.left_stage = None
         departures += [guard.rule for guard in guards if not guard.check(self)]
         escalation = step.kwargs.get("escalation")
-        if row is None and getattr(escalation, "kind", None) is EscalationKind.HIERARCHICAL:
-            departures.append("CF605")  # a manager request may not skip the procedure
+        hierarchical = getattr(escalation, "kind", None) is EscalationKind.HIERARCHICAL
+        if row is None and hierarchical and self.manager_requested:
+            departures.append("CF605")  # the caller's request for a manager may not skip it
         assert self.audit or not departures, f"strict mode accepted {event!r} against {departures}"
         self.findings += [(rule, index, event, source) for rule in departures]
         ends_silence = event in ("check_in", "resume") or dest in PROCEDURE.finals
@@ -226,6 +228,8 @@ class Model:
             self.fix = kwargs["action"]
         elif event == "inform":
             self.answer_given = kwargs["answer"]
+        elif event == "request_manager":
+            self.manager_requested = True
         elif event == "confirm_resolution":
             self.resolution_confirmed = True
         elif event == "assign":

@@ -3,8 +3,8 @@
 Every event method of ``call.py`` ends in :func:`fire`, which asks the
 procedure's table for a verdict (:meth:`~callflow.table.TransitionTable.judge`),
 refuses or notes the departures, does what the event does outside the call
-and only then changes the call. The CF504 and CF507 helpers a few events
-need are kept here too, with the desk protocol they rely on.
+and only then changes the call. The CF504, CF507 and CF605 helpers a few
+events need are kept here too, with the desk protocol they rely on.
 """
 
 import _thread
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from callflow._casework import Effect
 from callflow.clock import read_clock
 from callflow.errors import CallEndedError, InvalidTransitionError
+from callflow.escalation import Escalation, EscalationKind
 from callflow.measures import Outcome
 from callflow.records import NOTHING, EventRecord, Finding, RuleBreach
 from callflow.stages import PROCEDURE, Stage
@@ -30,6 +31,7 @@ __all__ = [
     "judged_stage",
     "keep_line",
     "line_departures",
+    "manager_skipped",
     "note",
 ]
 
@@ -231,3 +233,20 @@ class CallLock(_thread.RLock):  # type: ignore[misc]
 def finish(call: "Call", outcome: Outcome) -> None:
     """The call ended with ``outcome``: the caller is on hold no more."""
     call._outcome, call._on_hold, call._hold_contact = outcome, False, None
+
+
+def manager_skipped(call: "Call", escalation: Escalation) -> tuple[RuleBreach, ...]:
+    """CF605: the caller asked for a manager, and the escalation to one skipped the procedure.
+
+    Judged only when a ``request_manager`` was recorded earlier in the call:
+    an agent's own hierarchical escalation out of order is the CF001 of the
+    same event, not a caller's request.
+    """
+    if (
+        escalation.kind is not EscalationKind.HIERARCHICAL
+        or PROCEDURE.transition(judged_stage(call, "assign"), "assign") is not None
+        or all(record.event != "request_manager" for record in call._history)
+    ):
+        return ()
+    skipped = "a request for a manager skipped the procedure: record it and go on"
+    return (RuleBreach("CF605", skipped, "kind"),)

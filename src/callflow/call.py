@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from callflow import _replay
+from callflow import _recorder, _replay
 from callflow._call_state import (
     CHANNELS,
     PARTIES,
@@ -35,14 +35,13 @@ from callflow._call_state import (
     VerificationMethod,
 )
 from callflow._casework import CaseFile, callback_after, update_due
-from callflow._recorder import finish, fire, judged_stage, keep_line, line_departures, note
+from callflow._recorder import finish, fire, keep_line, line_departures, note
 from callflow.book import TicketBook, check_book
 from callflow.clock import Clock, check_aware
 from callflow.errors import ValidationError
 from callflow.escalation import (
     Advice,
     Escalation,
-    EscalationKind,
     EscalationPolicy,
     Situation,
     check_escalation,
@@ -330,13 +329,7 @@ class Call(CallState):
                 reason = f"must be the call's ticket {number!r}"
                 raise ValidationError("escalation.ticket", escalation.ticket, reason)
             owed = check_escalation(escalation)
-            breaches = list(owed)
-            if (
-                escalation.kind is EscalationKind.HIERARCHICAL
-                and PROCEDURE.transition(judged_stage(self, "assign"), "assign") is None
-            ):
-                skipped = "a request for a manager skipped the procedure: record it and go on"
-                breaches.append(RuleBreach("CF605", skipped, "kind"))
+            breaches = owed + _recorder.manager_skipped(self, escalation)
             fire(
                 self,
                 "assign",
