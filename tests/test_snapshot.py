@@ -642,6 +642,9 @@ class TestTheRingsSettings:
             (lambda p: p["agent"].update(name=7), "history[0].payload.agent.name"),
             (lambda p: p.update(mode="lenient"), "history[0].payload.mode"),
             (lambda p: p.update(call_id=7), "history[0].payload.call_id"),
+            (lambda p: p.update(channel="email"), "history[0].payload.channel"),
+            (lambda p: p.update(channel=[]), "history[0].payload.channel"),  # unhashable
+            (lambda p: p.update(channel={"phone": 1}), "history[0].payload.channel"),
         ],
     )
     def test_a_bad_ring_is_named_whether_its_thresholds_were_read_before(
