@@ -2538,6 +2538,8 @@ class Story:
             return {"method": chooser.pick(("security_question", "one_time_code", "other"))}
         if event == "inform":
             return {"answer": "The branch opens at nine"}
+        if event == "fulfil":
+            return {"action": "A new checkbook is on its way to the home address"}
         return {}
 
 

@@ -427,14 +427,24 @@ class TestManagerRequests:
         assert ["CF605"] == [a.rule for a in call.escalation_advice()]
 
     def test_a_hierarchical_escalation_out_of_order_is_a_finding(self) -> None:
-        """CF605 in audit mode: going to the manager before the procedure allows it."""
+        """CF605 in audit mode: the caller's request took the call to the manager too early."""
+        call, _ = new_call("audit")
+        call.answer()
+        call.identify(ANA, verified=True)
+        call.listen("The printer jams")
+        call.request_manager("the caller wants a manager")
+        call.assign(self.manager(call.ticket_number or ""))
+        # The ticket holds nothing yet, so CF603 comes too: a technician could not act on it.
+        assert ["CF001", "CF603", "CF605"] == [f.rule for f in call.findings]
+
+    def test_the_agents_own_escalation_out_of_order_is_not_cf605(self) -> None:
+        """No manager asked for: the skip is the CF001 alone, not counted twice."""
         call, _ = new_call("audit")
         call.answer()
         call.identify(ANA, verified=True)
         call.listen("The printer jams")
         call.assign(self.manager(call.ticket_number or ""))
-        # The ticket holds nothing yet, so CF603 comes too: a technician could not act on it.
-        assert ["CF001", "CF603", "CF605"] == [f.rule for f in call.findings]
+        assert ["CF001", "CF603"] == [f.rule for f in call.findings]
 
     def test_a_hierarchical_escalation_in_order_is_not(self) -> None:
         """A manager escalation from RESOLUTION skips nothing: no CF605."""

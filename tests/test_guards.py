@@ -63,6 +63,13 @@ UNVERIFIED_PROPOSED: Script = [
     ("propose", {"plan": "Replace the feed roller"}),
 ]
 VERIFIED_LATER: Script = [*UNVERIFIED_PROPOSED, ("verify", {"method": "security_question"})]
+UNVERIFIED_TRIED: Script = UNVERIFIED_PROPOSED[:4]  # heard, troubleshooting
+ESCALATED = {"escalation": DESK_SIDE}
+FULFILLED: Script = [
+    *VERIFIED,
+    ("listen", {"problem": "I'd like to order new checks"}),
+    ("fulfil", {"action": "A new checkbook is on its way"}),
+]
 PUBLIC: Script = [*ANSWERED, ("listen", {"problem": "Branch hours?", "needs_verification": False})]
 HOLD = {"reason": "Looking up the account", "asked_permission": True}
 THANKS = {"thanked": True}
@@ -118,6 +125,8 @@ TRIGGERING = [
         {"answer": "At any branch"},
         "CF205",
     ),
+    Case("fulfil unidentified", HEARD, "fulfil", {"action": "Bill paid"}, "CF205"),
+    Case("assign unverified troubleshooting", UNVERIFIED_TRIED, "assign", ESCALATED, "CF205"),
     Case("follow_up unverified", UNVERIFIED, "follow_up", {"ticket": "INC-42"}, "CF205"),
     Case("propose unlabelled", UNLABELLED, "propose", {"plan": "Reboot"}, "CF405"),
     Case("goodbye neither fixed nor assigned", FOLLOWED_UP, "goodbye", ASKED, "CF705"),
@@ -153,6 +162,15 @@ PASSING = [
         {"answer": "It is paid"},
         "CF205",
     ),
+    Case("fulfil a public request", PUBLIC, "fulfil", {"action": "Brochure posted"}, "CF205"),
+    Case(
+        "fulfil verified by account details",
+        [*HEARD, ("verify", {"method": "account_details"})],
+        "fulfil",
+        {"action": "Bill paid"},
+        "CF205",
+    ),
+    Case("assign verified troubleshooting", TROUBLESHOOTING, "assign", ESCALATED, "CF205"),
     Case("follow_up verified", VERIFIED, "follow_up", {"ticket": "INC-42"}, "CF205"),
     Case("propose labelled", LABELLED, "propose", {"plan": "Reboot"}, "CF405"),
     Case(
@@ -164,6 +182,7 @@ PASSING = [
     ),
     Case("goodbye fixed", FIXED, "goodbye", ASKED, "CF705"),
     Case("goodbye assigned", ASSIGNED, "goodbye", ASKED, "CF705"),
+    Case("goodbye fulfilled", FULFILLED, "goodbye", ASKED, "CF705"),
     Case(
         "goodbye after a follow-up fix",
         [*FOLLOWED_UP, ("implement", {"action": "Replaced"})],
@@ -186,6 +205,13 @@ PASSING = [
         "CF701",
     ),
     Case("hang_up assigned, unconfirmed", [*ASSIGNED, ("goodbye", ASKED)], "hang_up", {}, "CF701"),
+    Case(
+        "hang_up fulfilled, unconfirmed",
+        [*FULFILLED, ("goodbye", ASKED)],
+        "hang_up",
+        {},
+        "CF701",
+    ),
     Case("hold", ANSWERED, "hold", HOLD, "CF002"),
     Case("hold again after resume", [*ON_HOLD, ("resume", THANKS)], "hold", HOLD, "CF002"),
     Case("resume on hold", ON_HOLD, "resume", THANKS, "CF002"),

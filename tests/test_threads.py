@@ -198,6 +198,7 @@ class TestTheLock:
                 " 'security_question', 'one_time_code', 'callback', 'other']) -> None"
             ),
             "inform": "(self, answer: str) -> None",
+            "fulfil": "(self, action: str) -> None",
             "confirm_resolution": "(self) -> None",
             "follow_up": "(self, ticket: str, *, notes_read: bool = True) -> None",
             "troubleshoot": "(self, step: str | None = None, *, result: str | None = None) -> None",

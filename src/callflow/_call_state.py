@@ -105,6 +105,7 @@ class CallState:
     _plan: str | None = attrs.field(default=None, init=False)
     _fix: str | None = attrs.field(default=None, init=False)
     _answer_given: str | None = attrs.field(default=None, init=False)
+    _fulfilment: str | None = attrs.field(default=None, init=False)
     _escalation: Escalation | None = attrs.field(default=None, init=False)
     _follow_up_of: str | None = attrs.field(default=None, init=False)
     _case: CaseFile = attrs.field(init=False)  # the call's ticket, and what events write in it
@@ -228,6 +229,16 @@ class CallState:
     def informed(self) -> bool:
         """Whether the caller's question was answered on the line (``Call.inform``)."""
         return self._answer_given is not None
+
+    @property
+    def fulfilment(self) -> str | None:
+        """What was done for the caller's latest request, unless troubleshooting resumed."""
+        return self._fulfilment
+
+    @property
+    def fulfilled(self) -> bool:
+        """Whether the caller's request was carried out on the line (``Call.fulfil``)."""
+        return self._fulfilment is not None
 
     @property
     def assigned_to(self) -> str | None:

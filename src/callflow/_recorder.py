@@ -3,8 +3,9 @@
 Every event method of ``call.py`` ends in :func:`fire`, which asks the
 procedure's table for a verdict (:meth:`~callflow.table.TransitionTable.judge`),
 refuses or notes the departures, does what the event does outside the call
-and only then changes the call. The CF504 and CF507 helpers a few events
-need are kept here too, with the desk protocol they rely on.
+and only then changes the call. The CF504, CF507 and CF605 helpers a few
+events need are kept here too, with the desk protocol they rely on, and how
+a handled call's end is judged (its outcome, CF705).
 """
 
 import _thread
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from callflow._casework import Effect
 from callflow.clock import read_clock
 from callflow.errors import CallEndedError, InvalidTransitionError
+from callflow.escalation import Escalation, EscalationKind
 from callflow.measures import Outcome
 from callflow.records import NOTHING, EventRecord, Finding, RuleBreach
 from callflow.stages import PROCEDURE, Stage
@@ -26,10 +28,12 @@ __all__ = [
     "CallLock",
     "Line",
     "finish",
+    "finish_handled",
     "fire",
     "judged_stage",
     "keep_line",
     "line_departures",
+    "manager_skipped",
     "note",
 ]
 
@@ -231,3 +235,40 @@ class CallLock(_thread.RLock):  # type: ignore[misc]
 def finish(call: "Call", outcome: Outcome) -> None:
     """The call ended with ``outcome``: the caller is on hold no more."""
     call._outcome, call._on_hold, call._hold_contact = outcome, False, None
+
+
+def finish_handled(call: "Call", index: int) -> None:
+    """The handled call hung up (the record at ``index``): its outcome from what was done.
+
+    Fixed, or a question answered or a request carried out on the line:
+    RESOLVED; assigned: ASSIGNED; nothing of these: UNRESOLVED, and a CF705
+    unless the goodbye's guard found it already (audit mode).
+    """
+    if call.fixed:
+        finish(call, Outcome.RESOLVED)
+    elif call.assigned:
+        finish(call, Outcome.ASSIGNED)
+    elif call.informed or call.fulfilled:
+        finish(call, Outcome.RESOLVED)  # a question answered, a request carried out
+    else:
+        finish(call, Outcome.UNRESOLVED)
+        if all(finding.rule != "CF705" for finding in call._findings):
+            unresolved = "the call ended with no fix, assignment, answer or request done"
+            note(call, "CF705", unresolved, index)  # audit mode: the goodbye was early
+
+
+def manager_skipped(call: "Call", escalation: Escalation) -> tuple[RuleBreach, ...]:
+    """CF605: the caller asked for a manager, and the escalation to one skipped the procedure.
+
+    Judged only when a ``request_manager`` was recorded earlier in the call:
+    an agent's own hierarchical escalation out of order is the CF001 of the
+    same event, not a caller's request.
+    """
+    if (
+        escalation.kind is not EscalationKind.HIERARCHICAL
+        or PROCEDURE.transition(judged_stage(call, "assign"), "assign") is not None
+        or all(record.event != "request_manager" for record in call._history)
+    ):
+        return ()
+    skipped = "a request for a manager skipped the procedure: record it and go on"
+    return (RuleBreach("CF605", skipped, "kind"),)

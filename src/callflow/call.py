@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from callflow import _replay
+from callflow import _recorder, _replay
 from callflow._call_state import (
     CHANNELS,
     PARTIES,
@@ -35,14 +35,13 @@ from callflow._call_state import (
     VerificationMethod,
 )
 from callflow._casework import CaseFile, callback_after, update_due
-from callflow._recorder import finish, fire, judged_stage, keep_line, line_departures, note
+from callflow._recorder import finish, fire, keep_line, line_departures, note
 from callflow.book import TicketBook, check_book
 from callflow.clock import Clock, check_aware
 from callflow.errors import ValidationError
 from callflow.escalation import (
     Advice,
     Escalation,
-    EscalationKind,
     EscalationPolicy,
     Situation,
     check_escalation,
@@ -257,8 +256,8 @@ class Call(CallState):
         """Work on the problem, recording what was tried and what it showed: -> TROUBLESHOOTING.
 
         From DIAGNOSIS, RESOLUTION or IMPLEMENT_OR_ASSIGN this is the loop back
-        the procedure allows; from IMPLEMENT_OR_ASSIGN it means the fix failed
-        (and a resolved ticket is reopened).
+        the procedure allows; from IMPLEMENT_OR_ASSIGN it means the fix (the
+        answer, the request carried out) failed, and a resolved ticket is reopened.
         """
         step = check_optional_text("step", step)
         result = check_optional_text("result", result)
@@ -266,7 +265,8 @@ class Call(CallState):
             effect = self._case.troubleshoot_effect(step, result)
             index = fire(self, "troubleshoot", {"step": step, "result": result}, effect=effect)
             if self._history[index].from_stage is Stage.IMPLEMENT_OR_ASSIGN:
-                self._fix = self._answer_given = None  # the fix (or the answer) did not do
+                # The fix (or the answer, or the request carried out) did not do.
+                self._fix = self._answer_given = self._fulfilment = None
 
     def diagnose(self, label: str | None = None) -> None:
         """Label the problem: -> DIAGNOSIS. Without a label the agent is still unsure."""
@@ -297,6 +297,22 @@ class Call(CallState):
             fire(self, "inform", {"answer": answer}, effect=self._case.fix_effect(answer))
             self._answer_given = answer
 
+    def fulfil(self, action: str) -> None:
+        """Carry out the caller's request as asked: -> IMPLEMENT_OR_ASSIGN, resolved on the line.
+
+        A service request (book an appointment, order checks, change an
+        address, send a reset link) has no problem to diagnose nor a plan to
+        propose: from VENTING, TROUBLESHOOTING (once the details are taken) or
+        DIAGNOSIS; from IMPLEMENT_OR_ASSIGN or GOODBYE, a further request.
+        Needs a verified caller when the request does (CF205). What was done
+        is stated back, not validated: no confirmation is owed (CF701, for a
+        fixed problem). With a ticket, the action resolves it.
+        """
+        check_text("action", action)
+        with self._lock:
+            fire(self, "fulfil", {"action": action}, effect=self._case.fix_effect(action))
+            self._fulfilment = action
+
     def implement(self, action: str) -> None:
         """Fix the problem now: -> IMPLEMENT_OR_ASSIGN (needs a verified caller, CF205)."""
         check_text("action", action)
@@ -315,7 +331,8 @@ class Call(CallState):
         records a finding for each departure (and a poorly written ticket is
         escalated and at once returned to its writer, as a supervisor would).
         With a ticket, the escalation's timeframe becomes a promise of a
-        status update (CF607).
+        status update (CF607). From TROUBLESHOOTING or DIAGNOSIS too: tier 1
+        escalates what it cannot solve (CF406), or an answer the caller rejects.
 
         Raises:
             ValidationError: for an escalation naming another ticket than the call's,
@@ -330,13 +347,7 @@ class Call(CallState):
                 reason = f"must be the call's ticket {number!r}"
                 raise ValidationError("escalation.ticket", escalation.ticket, reason)
             owed = check_escalation(escalation)
-            breaches = list(owed)
-            if (
-                escalation.kind is EscalationKind.HIERARCHICAL
-                and PROCEDURE.transition(judged_stage(self, "assign"), "assign") is None
-            ):
-                skipped = "a request for a manager skipped the procedure: record it and go on"
-                breaches.append(RuleBreach("CF605", skipped, "kind"))
+            breaches = owed + _recorder.manager_skipped(self, escalation)
             fire(
                 self,
                 "assign",
@@ -399,17 +410,7 @@ class Call(CallState):
             if self._history[index].observed.get("case") is False:
                 no_case = "the call ended without a ticket: every call is a new case unless it"
                 note(self, "CF905", f"{no_case} follows one up", index)
-            if self.fixed:
-                finish(self, Outcome.RESOLVED)
-            elif self.assigned:
-                finish(self, Outcome.ASSIGNED)
-            elif self.informed:
-                finish(self, Outcome.RESOLVED)  # a question answered on the line
-            else:
-                finish(self, Outcome.UNRESOLVED)
-                if all(finding.rule != "CF705" for finding in self._findings):
-                    unresolved = "the call ended with neither a fix, an assignment nor an answer"
-                    note(self, "CF705", unresolved, index)  # audit mode: the goodbye was early
+            _recorder.finish_handled(self, index)
             if not self._anything_else_asked:
                 asked = "the call ended without asking if there was anything else"
                 note(self, "CF702", asked, index)

@@ -32,7 +32,8 @@ class Outcome(enum.Enum):
 
     RESOLVED = "resolved"
     """Resolved on the call: fixed and confirmed (or at least fixed, in audit mode), or the
-    caller's question answered (``Call.inform``); first-contact resolution counts it."""
+    caller's question answered (``Call.inform``) or request carried out (``Call.fulfil``);
+    first-contact resolution counts it."""
     ASSIGNED = "assigned"
     """Handed to another team, tier or vendor."""
     TRANSFERRED = "transferred"
@@ -42,7 +43,7 @@ class Outcome(enum.Enum):
     ABANDONED = "abandoned"
     """The caller left before the call was handled to its end."""
     UNRESOLVED = "unresolved"
-    """Ended with neither a fix nor an assignment (only possible in audit mode)."""
+    """Ended with no fix, assignment, answer or request done (only possible in audit mode)."""
 
 
 @attrs.frozen

@@ -449,7 +449,7 @@ def _plain_ring(data: object) -> EventPayload:
         return REFUSED  # type: ignore[no-any-return]
     if type(thresholds) is not dict or not (call_id is None or type(call_id) is str):
         return REFUSED  # type: ignore[no-any-return]
-    if channel not in _CHANNELS:
+    if type(channel) is not str or channel not in _CHANNELS:  # a list is unhashable
         return REFUSED  # type: ignore[no-any-return]
     key = _thresholds_key(thresholds)
     known = _THRESHOLDS_SEEN.get(key) if key is not None else None

@@ -87,6 +87,8 @@ class GuardSubject(Protocol):
     @property
     def informed(self) -> bool: ...
     @property
+    def fulfilled(self) -> bool: ...
+    @property
     def resolution_confirmed(self) -> bool: ...
     @property
     def on_hold(self) -> bool: ...
@@ -100,7 +102,7 @@ CALLER_VERIFIED: Guard[GuardSubject] = Guard(
     lambda call: call.caller_verified or not call.verification_needed,
 )
 """Acting on or disclosing an account (a ticket's history, a fix, an escalation, an answer
-about it) needs a verified caller, unless the request needs none
+about it, a request carried out on it) needs a verified caller, unless the request needs none
 (``listen(needs_verification=False)``)."""
 
 DIAGNOSIS_RECORDED: Guard[GuardSubject] = Guard(
@@ -110,18 +112,19 @@ DIAGNOSIS_RECORDED: Guard[GuardSubject] = Guard(
 
 FIXED_OR_ASSIGNED: Guard[GuardSubject] = Guard(
     "CF705",
-    "an implemented fix, an assignment or an answer given",
-    lambda call: call.fixed or call.assigned or call.informed,
+    "an implemented fix, an assignment, an answer given or a request fulfilled",
+    lambda call: call.fixed or call.assigned or call.informed or call.fulfilled,
 )
-"""The goodbye comes after the problem is fixed, assigned or answered, so the caller knows
-what is next."""
+"""The goodbye comes after the problem is fixed, assigned or answered, or the request
+carried out, so the caller knows what is next."""
 
 RESOLUTION_CONFIRMED: Guard[GuardSubject] = Guard(
     "CF701",
     "the resolution confirmed with the caller",
     lambda call: call.resolution_confirmed or not call.fixed,
 )
-"""A call resolved on the line ends only after the caller confirmed the fix works."""
+"""A call fixed on the line ends only after the caller confirmed the fix works. A request
+fulfilled (``Call.fulfil``) owes none: it is stated back, there is nothing to validate."""
 
 TICKET_WELL_WRITTEN: Guard[GuardSubject] = Guard(
     "CF603",
@@ -171,16 +174,22 @@ def _procedure() -> TransitionTable[Stage, GuardSubject]:
             row("troubleshoot", s.RESOLUTION, s.TROUBLESHOOTING),  # loop: the fix failed
             # A question answered at once (or once looked up, or asked of second level).
             *(row("inform", stage, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED) for stage in asking),
+            # A service request carried out as asked: no problem to diagnose, no plan to propose.
+            *(row("fulfil", stage, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED) for stage in asking),
+            # Escalated when tier 1 cannot solve it (CF406) or the caller rejects the answer.
+            *(row("assign", stage, s.IMPLEMENT_OR_ASSIGN, *assigning) for stage in asking[1:]),
             row("implement", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
             row("assign", s.RESOLUTION, s.IMPLEMENT_OR_ASSIGN, *assigning),
             row("implement", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
             row("assign", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, *assigning),
             row("inform", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
+            row("fulfil", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN, CALLER_VERIFIED),
             row("confirm_resolution", s.IMPLEMENT_OR_ASSIGN, s.IMPLEMENT_OR_ASSIGN),
             row("troubleshoot", s.IMPLEMENT_OR_ASSIGN, s.TROUBLESHOOTING),  # loop: the fix failed
             row("goodbye", s.IMPLEMENT_OR_ASSIGN, s.GOODBYE, FIXED_OR_ASSIGNED),
             row("goodbye", s.GOODBYE, s.GOODBYE),
             row("inform", s.GOODBYE, s.GOODBYE, CALLER_VERIFIED),  # "anything else?": a question
+            row("fulfil", s.GOODBYE, s.GOODBYE, CALLER_VERIFIED),  # ... or a further request
             row("confirm_resolution", s.GOODBYE, s.GOODBYE),
             row("hang_up", s.GOODBYE, s.ENDED, RESOLUTION_CONFIRMED),
             *(row("hold", stage, stage, NOT_ON_HOLD) for stage in HANDLING_STAGES),

@@ -50,7 +50,7 @@ PROCEDURE_CODES = (
 
 # Events that end troubleshooting without a diagnosis being due any more.
 _LEAVES_TROUBLESHOOTING = frozenset(
-    {"diagnose", "inform", "assign", "transfer", "request_manager", "follow_up"}
+    {"diagnose", "inform", "fulfil", "assign", "transfer", "request_manager", "follow_up"}
 )
 
 
@@ -74,7 +74,7 @@ def troubleshooting_budget(context: "AuditContext") -> Iterator[Finding]:
     """Troubleshooting ran past its budget with no diagnosis and no escalation (CF406).
 
     The clock starts at the first troubleshooting step and stops at the
-    diagnosis, an answer, an assignment, a transfer or a manager request.
+    diagnosis, an answer, a request fulfilled, an assignment, a transfer or a manager request.
     One finding, at the first event past the budget (or the last event).
     """
     _check_context(context)
