@@ -116,15 +116,20 @@ class TestOneDepartureOneFinding:
         replays_the_same(call)
 
     def test_a_call_that_ends_after_the_early_goodbye_is_unresolved(self) -> None:
-        """Hung up after it: the goodbye's CF001, then CF705 as the call ends with nothing done."""
+        """Hung up after it: the early goodbye's CF001 is the one departure; no CF705 again."""
         call = audit_call()
         through_venting(call)
         call.goodbye(anything_else_asked=True)
         call.hang_up()
-        assert [
-            ("CF001", 4, "goodbye", Stage.VENTING),
-            ("CF705", 5, "hang_up", Stage.GOODBYE),
-        ] == rules(call)
+        assert [("CF001", 4, "goodbye", Stage.VENTING)] == rules(call)
+        assert Outcome.UNRESOLVED == call.outcome
+
+    def test_a_hang_up_with_nothing_done_and_no_goodbye_is_cf705(self) -> None:
+        """No goodbye at all: the hang-up is not a goodbye, so CF705 says what is missing."""
+        call = audit_call()
+        through_venting(call)
+        call.hang_up()
+        assert "CF705" in [rule for rule, *_ in rules(call)]
 
     def test_an_in_order_goodbye_with_nothing_done_is_cf705_once(self) -> None:
         """The goodbye's own guard found it (audit mode): the end does not find it again."""

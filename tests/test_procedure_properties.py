@@ -262,7 +262,10 @@ class Model:
                 else Outcome.UNRESOLVED
             )
             self.on_hold, self.hold_contact = False, None
-            if self.outcome is Outcome.UNRESOLVED and all(f[0] != "CF705" for f in self.findings):
+            # One departure, one finding: an early goodbye (its CF001) or the goodbye's own
+            # CF705 already stands for a call that ends with nothing done.
+            early = any(f[0] == "CF705" or f[:3:2] == ("CF001", "goodbye") for f in self.findings)
+            if self.outcome is Outcome.UNRESOLVED and not early:
                 self.findings.append(("CF705", index, event, source))
             if not self.anything_else_asked:
                 self.findings.append(("CF702", index, event, source))

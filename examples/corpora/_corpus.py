@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 __all__ = [
     "ANYTHING_ELSE",
+    "DONE",
     "FAREWELL",
     "REPO",
     "SHARED_CORPORA",
@@ -35,20 +36,19 @@ SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 ANYTHING_ELSE = re.compile(
     r"\banything\s+(?:else|more|further)\b|\bany\s*more\s+help\b", re.IGNORECASE
 )
+# The agent reports an action as done: "has been sent", "I have scheduled", "you're all
+# set". English's perfect and resultative forms, for a source whose labels miss the act.
+DONE = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+|just\s+|already\s+)?been\s+(?:[a-z]+ed|sent|paid|done|made|set|taken|given)\b"
+    r"|\bi(?:'ve|\s+have)\s+(?:now\s+|just\s+|already\s+)?(?:[a-z]+ed|sent|paid|done|made|set|taken|given)\b"
+    r"|\b(?:you're|you\s+are|it's|it\s+is)\s+all\s+(?:set|done)\b",
+    re.IGNORECASE,
+)
 # The agent takes leave: the closing formulas of English service talk.
 FAREWELL = re.compile(
     r"\bhave\s+a\s+(?:nice|great|good|wonderful|lovely)\s+(?:day|night|one|evening|weekend)\b"
     r"|\bgood\s*bye\b|\bbye\b|\btake\s+care\b",
     re.IGNORECASE,
-)
-# After a hold: thanks for holding (CF505), or an apology for the delay (CF505 says don't).
-THANKS_FOR_HOLDING = re.compile(
-    r"\bthanks?(?:\s+you)?\s+(?:so\s+much\s+|very\s+much\s+)?for\s+"
-    r"(?:holding|waiting|your\s+patience|bearing\s+with\s+me)\b",
-    re.IGNORECASE,
-)
-SORRY_FOR_DELAY = re.compile(
-    r"\bsorry\s+(?:for|about)\s+(?:the|your)\s+(?:wait|delay|hold)", re.IGNORECASE
 )
 # What speech recognition and transcribers put for what is not speech: [noise], <unk>...
 _NOT_SPEECH = re.compile(r"\[[^\]]*\]|<[^>]*>")
@@ -80,9 +80,13 @@ class TranscriptBuilder:
         """Add an event of the call procedure at ``at`` seconds, read from turn ``turn``.
 
         ``arguments`` are the keyword arguments of the event's ``Call`` method,
-        written beside ``event`` and ``at``, as ``callflow.audit``'s transcript reads them.
+        written beside ``event``, ``at`` and ``turn`` (the turn it was read
+        from, when there is one), as ``callflow.audit``'s transcript reads them.
         """
-        document = {"event": name, "at": float(at), **arguments}
+        document: dict[str, Any] = {"event": name, "at": float(at)}
+        if turn is not None:
+            document["turn"] = turn  # where the audit places this event's findings
+        document.update(arguments)
         self._events.append((float(at), len(self._events), document, turn))
 
     def _ordered(self) -> list[tuple[float, int, dict[str, Any], int | None]]:

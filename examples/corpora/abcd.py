@@ -62,7 +62,7 @@ LOOK_UP = frozenset(
 )
 CLASSIFY = re.compile(r"search-(?P<topic>.+)")  # search-timing: the agent files the question
 ANSWER = frozenset({"select-faq"})
-FIX = frozenset(
+REQUESTS = frozenset(
     {
         "update-order",
         "update-account",
@@ -106,8 +106,8 @@ def action_event(action: str, slots: list[str], text: str) -> tuple[str, dict[st
         return "troubleshoot", {"step": action, "result": text}
     if action in ANSWER:
         return "inform", {"answer": text}
-    if action in FIX:
-        return "implement", {"action": text}
+    if action in REQUESTS:
+        return "fulfil", {"action": text}
     if action in ESCALATE:
         team = slots[0] if slots else "an internal team"
         kind = "management" if team == "manager" else "team"
@@ -154,7 +154,8 @@ def _build(
                 built.event("goodbye", index, index, anything_else_asked=True)
             elif FAREWELL.search(text):
                 built.event("goodbye", index, index)
-    built.event("hang_up", len(turns), by="unknown")
+    # The chat ends after its last turn; the audit places the end's findings there.
+    built.event("hang_up", len(turns), len(turns) - 1 if turns else None, by="unknown")
 
     scenario = record["scenario"]
     personal = scenario["personal"]

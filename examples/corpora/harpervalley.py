@@ -16,9 +16,8 @@ from typing import Any
 
 from _corpus import (
     ANYTHING_ELSE,
+    DONE,
     SHARED_CORPORA,
-    SORRY_FOR_DELAY,
-    THANKS_FOR_HOLDING,
     TranscriptBuilder,
     following,
     is_speech,
@@ -34,17 +33,19 @@ ORGANISATION = "Harper Valley National Bank"
 
 # Tasks that neither read nor change the caller's accounts: the caller need not be verified.
 NO_ACCOUNT_TASKS = frozenset({"get branch hours", "schedule appointment"})
-# Tasks served by telling the caller something (inform); the others are done for them (implement).
+# Tasks served by telling the caller something (inform); the others are requests done (fulfil).
 ANSWER_TASKS = frozenset({"get branch hours", "check balance"})
 
 # Dialog acts (without the "gridspace_" prefix) that map to events, for the agent's turns.
 OUTCOME = frozenset({"procedure_explanation", "data_response"})  # what was done, or the answer
 ENQUIRY = frozenset({"data_question", "confirm_data"})  # finding out what the request involves
-HOLD = "bear_with_me"  # "one second please"
+# "okay one second please": the agent works with the line open. HVB records no hold (no
+# mute, no music), so this is a pause in the conversation, not a hold (CF502-CF505).
+PAUSE = "bear_with_me"
 OPEN_QUESTION = "open_question"
 CLOSING = "closing"
 # The agent is at work on the request: the caller's opening statement ends there.
-AT_WORK = OUTCOME | ENQUIRY | {HOLD}
+AT_WORK = OUTCOME | ENQUIRY | {PAUSE}
 
 
 def _acts(segment: dict[str, Any]) -> frozenset[str]:
@@ -69,7 +70,7 @@ def _build(record: dict[str, Any]) -> tuple[TranscriptBuilder, dict[str, Any]]:
     caller_name = record["caller"]["name"]
     built.event("answer", 0.0)  # the recording starts when the call is picked up: rings unknown
 
-    identified = listened = held = False
+    identified = listened = False
     for index, (segment, turn) in enumerate(zip(segments, turns, strict=True)):
         if not is_speech(turn["text"]):
             continue
@@ -92,20 +93,16 @@ def _build(record: dict[str, Any]) -> tuple[TranscriptBuilder, dict[str, Any]]:
                 built.event("listen", at, index, problem=problem, needs_verification=needs)
                 listened = True
             continue
-        if held:
-            thanked = bool(THANKS_FOR_HOLDING.search(text))
-            apologised = bool(SORRY_FOR_DELAY.search(text))
-            built.event("resume", at, index, thanked=thanked, apologised=apologised)
-            held = False
         anything_else = OPEN_QUESTION in acts and bool(ANYTHING_ELSE.search(text))
         if acts & OUTCOME:
             if set(tasks) <= ANSWER_TASKS:
                 built.event("inform", at, index, answer=text)
             else:
-                built.event("implement", at, index, action=text)
-        elif HOLD in acts:
-            built.event("hold", at, index, reason=None, asked_permission=False, words=text)
-            held = True
+                built.event("fulfil", at, index, action=text)
+        elif not set(tasks) <= ANSWER_TASKS and DONE.search(text):
+            # The act labels miss it ("... has been transferred ..." tagged open_question):
+            # the words report the request done.
+            built.event("fulfil", at, index, action=text)
         elif acts & ENQUIRY and not anything_else:
             reply = joined(turns[i]["text"] for i in following(turns, index, "caller"))
             built.event("troubleshoot", at, index, step=text, result=reply)

@@ -252,9 +252,19 @@ def finish_handled(call: "Call", index: int) -> None:
         finish(call, Outcome.RESOLVED)  # a question answered, a request carried out
     else:
         finish(call, Outcome.UNRESOLVED)
-        if all(finding.rule != "CF705" for finding in call._findings):
+        if not any(_ended_early(finding) for finding in call._findings):
             unresolved = "the call ended with no fix, assignment, answer or request done"
             note(call, "CF705", unresolved, index)  # audit mode: the goodbye was early
+
+
+def _ended_early(finding: Finding) -> bool:
+    """Whether ``finding`` already stands for a goodbye before anything was done.
+
+    The goodbye's own CF705, or its CF001 when it came out of order (before
+    the call got anywhere): one departure, one finding, so the hang-up does
+    not report it again.
+    """
+    return finding.rule == "CF705" or (finding.rule == OUT_OF_ORDER and finding.event == "goodbye")
 
 
 def manager_skipped(call: "Call", escalation: Escalation) -> tuple[RuleBreach, ...]:
