@@ -1571,6 +1571,8 @@ _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
     ("Transcript", "data"): lambda w, me: _transcript().to_dict(),
     ("Transcript", "text"): lambda w, me: _transcript().to_json(),
     ("Transcript", "indent"): lambda w, me: 2,
+    ("AuditConfig", "table"): lambda w, me: {"ignore": ["CF7"], "scorecard": {"pass-mark": 85}},
+    ("Scorecard", "table"): lambda w, me: {"pass-mark": 85, "weights": {"hold": 5}},
     ("Turn", "speaker"): lambda w, me: "caller",
     ("Turn", "text"): lambda w, me: "",
     ("Turn", "start"): lambda w, me: 1.5,
@@ -2215,7 +2217,17 @@ INSTANCES: dict[type, list[Value]] = {
 
 def _audit_instances() -> None:
     """The audit's report, context and rulebook entries, made from the sample transcript."""
-    from callflow.audit import AuditConfig, AuditContext, AuditReport, RuleEntry, audit
+    from callflow.audit import (
+        AuditConfig,
+        AuditContext,
+        AuditReport,
+        RuleEntry,
+        Score,
+        Scorecard,
+        ScoreItem,
+        SectionScore,
+        audit,
+    )
     from callflow.audit.engine import _replayed
     from callflow.audit.rulebook import RULEBOOK
 
@@ -2226,6 +2238,14 @@ def _audit_instances() -> None:
     INSTANCES[AuditReport] = [Value("audit(transcript)", lambda w: audit(_transcript()))]
     INSTANCES[AuditContext] = [Value("AuditContext(transcript, call, config)", context)]
     INSTANCES[RuleEntry] = [Value("RULEBOOK['CF504']", lambda w: RULEBOOK["CF504"])]
+    INSTANCES[Score] = [Value("audit(transcript).score", lambda w: audit(_transcript()).score)]
+    INSTANCES[Scorecard] = [Value("Scorecard()", lambda w: Scorecard())]
+    INSTANCES[SectionScore] = [
+        Value(
+            "audit(transcript).score.sections[0]", lambda w: audit(_transcript()).score.sections[0]
+        )
+    ]
+    INSTANCES[ScoreItem] = [Value("Scorecard().items()[0]", lambda w: Scorecard().items()[0])]
 
 
 _audit_instances()

@@ -3,7 +3,8 @@
 The core of callflow never imports this package; it builds on the core:
 a :class:`Transcript`'s events are the call procedure's
 (:data:`callflow.PROCEDURE`), their arguments the events' typed payloads,
-and :func:`audit` replays them through the same procedure as a live call.
+and :func:`audit` replays them through the same procedure as a live call,
+then scores the call on the QA scorecard (:class:`Scorecard`).
 See docs/transcripts.md and docs/audit.md.
 """
 
@@ -11,6 +12,7 @@ from callflow.audit._lines import OnError, Source, iter_transcripts, load_transc
 from callflow.audit.config import LANGUAGES, AuditConfig, load_config
 from callflow.audit.engine import AuditContext, AuditReport, audit
 from callflow.audit.rulebook import RULEBOOK, Check, Looks, Rulebook, RuleEntry, Section
+from callflow.audit.scorecard import Score, Scorecard, ScoreItem, SectionScore, score_call
 from callflow.audit.transcript import (
     Channel,
     Context,
@@ -40,7 +42,11 @@ __all__ = [
     "Participant",
     "RuleEntry",
     "Rulebook",
+    "Score",
+    "ScoreItem",
+    "Scorecard",
     "Section",
+    "SectionScore",
     "Source",
     "Speaker",
     "Transcript",
@@ -52,4 +58,5 @@ __all__ = [
     "load_config",
     "load_transcripts",
     "read_jsonl",
+    "score_call",
 ]

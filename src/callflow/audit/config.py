@@ -15,6 +15,13 @@ of its own with the same keys at the top level::
     max-hold-silence = 45       # seconds
     [tool.callflow.phrases.pt]
     CF802 = ["vou ver se consigo"]
+    [tool.callflow.scorecard]   # see callflow.audit.scorecard
+    pass-mark = 85
+    fail-outright = ["CF205", "CF706"]
+    warning-cost = 0.5
+    [tool.callflow.scorecard.weights]
+    greeting = 25
+    language = 0
 
 A code is reported when the longest prefix that matches it is in ``select``
 (on a tie, ``ignore`` wins), as in ruff: ``select = ["CF"]`` with
@@ -38,6 +45,7 @@ from typing import Any
 
 import attrs
 
+from callflow.audit.scorecard import Scorecard
 from callflow.errors import ConfigError, ValidationError
 from callflow.rules import RULES
 from callflow.thresholds import Thresholds
@@ -109,6 +117,12 @@ def _budget(value: object) -> timedelta:
     return value
 
 
+def _scorecard(value: object) -> Scorecard:
+    if type(value) is not Scorecard:
+        raise ConfigError("scorecard", value, "must be a callflow.audit.Scorecard")
+    return value
+
+
 def _thresholds(value: object) -> Thresholds:
     if type(value) is not Thresholds:
         raise ConfigError("thresholds", value, "must be a callflow Thresholds")
@@ -127,6 +141,8 @@ class AuditConfig:
             diagnosis before escalation is due (CF406).
         phrases: extra phrases per language and code, for the rules that
             read the agent's words.
+        scorecard: how a call is scored (:class:`~callflow.audit.Scorecard`):
+            section weights, items that fail a call outright, pass mark.
     """
 
     select: tuple[str, ...] = attrs.field(default=("CF",), converter=_select)
@@ -136,6 +152,7 @@ class AuditConfig:
     phrases: Mapping[str, Mapping[str, tuple[str, ...]]] = attrs.field(
         factory=dict, converter=_phrases, eq=False
     )
+    scorecard: Scorecard = attrs.field(factory=Scorecard, converter=_scorecard)
 
     def reports(self, code: str) -> bool:
         """Whether a finding with ``code`` is reported under this configuration."""
@@ -152,10 +169,12 @@ class AuditConfig:
         Raises:
             ConfigError: an unknown key or a bad value, named by its key path.
         """
+        if type(where) is not str:
+            raise ConfigError("where", where, "must be text: where the table comes from")
         if not isinstance(table, Mapping):
             raise ConfigError(where or "config", table, "must be a table of settings")
         prefix = f"{where}." if where else ""
-        known = {"select", "ignore", "thresholds", "troubleshooting-budget", "phrases"}
+        known = {"select", "ignore", "thresholds", "troubleshooting-budget", "phrases", "scorecard"}
         for key in table:
             if key not in known:
                 raise ConfigError(
@@ -175,6 +194,8 @@ class AuditConfig:
                 )
             if "thresholds" in table:
                 arguments["thresholds"] = _read_thresholds(table["thresholds"])
+            if "scorecard" in table:
+                arguments["scorecard"] = Scorecard.from_mapping(table["scorecard"])  # type: ignore[arg-type]
             return cls(**arguments)
         except ValidationError as error:
             raise ConfigError(f"{prefix}{error.field}", error.value, error.reason) from None

@@ -19,6 +19,7 @@ from callflow.audit import _catalogue  # noqa: F401  (describes every code)
 from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
 from callflow.audit.config import LANGUAGES, AuditConfig
 from callflow.audit.rulebook import RULEBOOK, Rulebook
+from callflow.audit.scorecard import Score, score_call
 from callflow.audit.transcript import Transcript, TranscriptEvent, Turn
 from callflow.call import Call
 from callflow.clock import ManualClock
@@ -127,6 +128,8 @@ class AuditReport:
         language: the transcript's language.
         agent: the agent's name, when the transcript gives it.
         findings: the findings reported, in the order of the call.
+        score: the call's score on the configuration's scorecard
+            (:func:`~callflow.audit.scorecard.score_call`).
     """
 
     call_id: str = attrs.field(validator=_text)
@@ -134,6 +137,7 @@ class AuditReport:
     language: str = attrs.field(validator=attrs.validators.in_(LANGUAGES))
     agent: str | None = attrs.field(validator=_optional_text)
     findings: tuple[Finding, ...] = attrs.field(validator=_findings)
+    score: Score = attrs.field(validator=instance_of(Score))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -153,6 +157,7 @@ class AuditReport:
             "language": self.language,
             "agent": self.agent,
             "findings": [_finding_dict(finding) for finding in self.findings],
+            "score": self.score.to_dict(),
         }
 
 
@@ -172,12 +177,12 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 def audit(
     transcript: Transcript, config: AuditConfig | None = None, *, rulebook: Rulebook = RULEBOOK
 ) -> AuditReport:
-    """Audit one recorded call: every departure from the procedure becomes a finding.
+    """Audit one recorded call: every departure from the procedure becomes a finding, then a score.
 
     Args:
         transcript: the recorded call.
-        config: which codes to report and the limits to check against;
-            the defaults report every code.
+        config: which codes to report, the limits to check against and the
+            scorecard; the defaults report every code.
         rulebook: the rules and their checks (the package's own by default).
 
     Raises:
@@ -209,12 +214,14 @@ def audit(
             if transcript.channel in entry.channels and config.reports(finding.rule):
                 found.append(placed(context, finding))
     found.sort(key=lambda f: (f.event_index, -1 if f.turn is None else f.turn))
+    findings = tuple(found)
     return AuditReport(
         transcript.call_id,
         transcript.channel,
         transcript.language,
         transcript.agent.name,
-        tuple(found),
+        findings,
+        score_call(transcript, findings, config, rulebook=rulebook),
     )
 
 
