@@ -90,6 +90,93 @@ class TestReport:
         assert run(capsys, str(calls))[0] == 0
 
 
+def unverified() -> list[dict[str, Any]]:
+    """A call whose agent fixes the account without verifying the caller: CF205."""
+    return [e for e in resolved_call() if e["event"] != "identify"]
+
+
+class TestScorecard:
+    """Per call the score, pass/fail and the sections; in the summary pass rate, mean, agents."""
+
+    @pytest.fixture
+    def scored(self, tmp_path: Path) -> Path:
+        nameless = transcript(unverified(), call_id="unverified")
+        nameless["agent"] = {"name": None, "id": None}
+        path = tmp_path / "scored.jsonl"
+        path.write_text(
+            lines(
+                transcript(resolved_call(), call_id="good"),
+                transcript(agent_hangs_up(), call_id="rude"),
+                nameless,
+            ),
+            encoding="utf-8",
+        )
+        return path
+
+    def test_text(self, scored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, out, _ = run(capsys, str(scored))
+        assert status == 1  # the exit status is the findings', not the score's
+        # rude: closing 75 (CF706 of its 4 items), the rest 100: (20*100+25*100+20*75)/65.
+        assert (
+            "  score 92.3, pass; sections: greeting and verification 100.0,"
+            " listening and control n/a, resolution and escalation 100.0,"
+            " hold and transfer n/a, closing 75.0, language n/a, documentation n/a"
+        ) in out
+        assert "  score 100.0, pass;" in out
+        assert "  score 84.6, fail (CF205 fails the call outright);" in out
+        assert "scorecard: 2 of 3 calls passed (66.7%), mean score 92.3" in out
+        assert "agent Giulia: 2 of 2 calls passed, mean score 96.2; most frequent: CF706 x1" in out
+        assert (
+            "calls naming no agent: 0 of 1 calls passed, mean score 84.6; most frequent: CF205 x1"
+        ) in out
+
+    def test_below_the_pass_mark(
+        self, scored: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        config = tmp_path / "strict.toml"
+        config.write_text("[scorecard]\npass-mark = 95\n", encoding="utf-8")
+        status, out, _ = run(capsys, "--config", str(config), str(scored))
+        assert status == 1
+        assert "  score 92.3, fail (below 95);" in out
+        assert "scorecard: 1 of 3 calls passed (33.3%)" in out
+
+    def test_json(self, scored: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, out, _ = run(capsys, "--format", "json", str(scored))
+        document = json.loads(out)
+        assert status == 1
+        rude = document["calls"][1]["score"]
+        assert rude["score"] == pytest.approx(6000 / 65)
+        assert rude["passed"] is True
+        assert rude["sections"]["closing"] == 75.0
+        assert rude["sections"]["hold and transfer"] is None
+        assert rude["failed"] == [
+            {
+                "code": "CF706",
+                "section": "closing",
+                "severity": "error",
+                "fails_outright": False,
+            }
+        ]
+        assert document["calls"][2]["score"]["failed_outright"] == ["CF205"]
+        summary = document["summary"]
+        assert (summary["calls_scored"], summary["calls_passed"]) == (3, 2)
+        assert summary["pass_rate"] == pytest.approx(2 / 3)
+        assert summary["mean_score"] == pytest.approx((100 + 6000 / 65 + 1100 / 13) / 3)
+        assert [(a["agent"], a["calls"], a["calls_passed"]) for a in summary["agents"]] == [
+            ("Giulia", 2, 2),
+            (None, 1, 0),
+        ]
+        assert summary["agents"][0]["most_frequent"] == [{"code": "CF706", "count": 1}]
+
+    def test_ignored_codes_are_not_scored(
+        self, scored: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        _, out, _ = run(capsys, "--format", "json", "--ignore", "CF205", str(scored))
+        unverified = json.loads(out)["calls"][2]["score"]
+        assert unverified["passed"] is True
+        assert unverified["score"] == 100.0
+
+
 class TestInput:
     def test_bad_lines_are_reported_and_the_run_goes_on(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

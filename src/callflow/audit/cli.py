@@ -33,6 +33,8 @@ _PROGRESS_FROM = 200
 # Calls sent to a worker process at a time: large enough that pickling is cheap.
 _CHUNK = 64
 _MOST_FREQUENT = 10
+# The most frequent codes shown for each agent.
+_MOST_FREQUENT_PER_AGENT = 5
 
 
 @attrs.frozen
@@ -213,10 +215,67 @@ def _summary(reports: list[dict[str, Any]], unusable: list[dict[str, Any]]) -> d
         ),
         "findings": sum(codes.values()),
         "unusable": len(unusable),
-        "most_frequent": [
-            {"code": code, "count": count} for code, count in codes.most_common(_MOST_FREQUENT)
+        "most_frequent": _most_frequent(codes, _MOST_FREQUENT),
+        **_scores(reports),
+        "agents": [
+            {
+                "agent": agent,
+                "calls": len(theirs),
+                **_scores(theirs),
+                "most_frequent": _most_frequent(
+                    collections.Counter(f["code"] for r in theirs for f in r["findings"]),
+                    _MOST_FREQUENT_PER_AGENT,
+                ),
+            }
+            for agent, theirs in _by_agent(reports)
         ],
     }
+
+
+def _most_frequent(codes: "collections.Counter[str]", limit: int) -> list[dict[str, Any]]:
+    return [{"code": code, "count": count} for code, count in codes.most_common(limit)]
+
+
+def _scores(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """How ``reports`` did on the scorecard: calls passed, pass rate, mean score of those scored."""
+    passed = sum(1 for r in reports if r["score"]["passed"])
+    values = [r["score"]["score"] for r in reports if r["score"]["score"] is not None]
+    return {
+        "calls_scored": len(values),
+        "calls_passed": passed,
+        "pass_rate": passed / len(reports) if reports else None,
+        "mean_score": sum(values) / len(values) if values else None,
+    }
+
+
+def _by_agent(reports: list[dict[str, Any]]) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """The reports grouped by agent: named agents by name, then calls that name none."""
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for report in reports:
+        groups.setdefault(report["agent"], []).append(report)
+    return sorted(groups.items(), key=lambda group: (group[0] is None, group[0] or ""))
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _score_line(score: dict[str, Any]) -> str:
+    """A call's score, verdict and section scores, on one line."""
+    if score["passed"]:
+        verdict = "pass"
+    elif score["failed_outright"]:
+        verdict = f"fail ({', '.join(score['failed_outright'])} fails the call outright)"
+    elif score["score"] is None:
+        verdict = "fail (nothing to score)"
+    else:
+        verdict = f"fail (below {score['pass_mark']:g})"
+    sections = ", ".join(f"{name} {_number(value)}" for name, value in score["sections"].items())
+    return f"  score {_number(score['score'])}, {verdict}; sections: {sections}"
+
+
+def _codes_text(frequent: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{c['code']} x{c['count']}" for c in frequent)
 
 
 def _text(reports: list[dict[str, Any]], summary: dict[str, Any]) -> str:
@@ -226,6 +285,7 @@ def _text(reports: list[dict[str, Any]], summary: dict[str, Any]) -> str:
         agent = f", agent {report['agent']}" if report["agent"] else ""
         head = f"{report['call_id']} ({report['channel']}, {report['language']}{agent})"
         lines.append(f"{head}: {len(findings) or 'no'} finding{'' if len(findings) == 1 else 's'}")
+        lines.append(_score_line(report["score"]))
         for finding in findings:
             turn = "" if finding["turn"] is None else f" turn {finding['turn']}"
             quote = "" if finding["evidence"] is None else f' "{finding["evidence"]}"'
@@ -237,9 +297,20 @@ def _text(reports: list[dict[str, Any]], summary: dict[str, Any]) -> str:
         f"{summary['calls']} calls audited, {summary['calls_with_findings']} with findings,"
         f" {summary['findings']} findings; {summary['unusable']} unusable inputs"
     )
+    if summary["calls"]:
+        lines.append(
+            f"scorecard: {summary['calls_passed']} of {summary['calls']} calls passed"
+            f" ({100 * summary['pass_rate']:.1f}%), mean score {_number(summary['mean_score'])}"
+        )
     if summary["most_frequent"]:
-        frequent = ", ".join(f"{c['code']} x{c['count']}" for c in summary["most_frequent"])
-        lines.append(f"most frequent: {frequent}")
+        lines.append(f"most frequent: {_codes_text(summary['most_frequent'])}")
+    for group in summary["agents"]:
+        name = "calls naming no agent" if group["agent"] is None else f"agent {group['agent']}"
+        frequent = _codes_text(group["most_frequent"]) or "no findings"
+        lines.append(
+            f"{name}: {group['calls_passed']} of {group['calls']} calls passed,"
+            f" mean score {_number(group['mean_score'])}; most frequent: {frequent}"
+        )
     return "\n".join(lines) + "\n"
 
 
