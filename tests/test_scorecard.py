@@ -34,6 +34,11 @@ from callflow.rules import RULES, Severity
 def audited(
     events: list[dict[str, Any]], config: AuditConfig | None = None, **options: Any
 ) -> Score:
+    """The score of a call of ``events`` with no turns: the items that read words are N/A.
+
+    So the sums here hold whatever rules that read the agent's words are checked.
+    """
+    options.setdefault("turns", [])
     return audit(Transcript.from_dict(transcript(events, **options)), config).score
 
 
@@ -155,16 +160,13 @@ class TestNotApplicable:
         assert {"CF002", "CF502", "CF503", "CF504", "CF505", "CF506"} <= set(score.not_applicable)
 
     def test_a_phone_call_with_a_hold(self) -> None:
-        assert audited(held()).section("hold").items == (
-            "CF002",
-            "CF502",
-            "CF503",
-            "CF504",
-            "CF505",
-        )
+        # CF503 reads the agent's words too: N/A without them.
+        assert audited(held()).section("hold").items == ("CF002", "CF502", "CF504", "CF505")
+        spoken = audited(held(), turns=None).section("hold").items
+        assert spoken == ("CF002", "CF502", "CF503", "CF504", "CF505")
         score = audited(held(thanked=False))
-        assert score.section("hold").value == 80.0  # CF505, 1 of 5
-        assert score.value == pytest.approx((20 * 100 + 25 * 100 + 10 * 80 + 20 * 100) / 75)
+        assert score.section("hold").value == 75.0  # CF505, 1 of 4
+        assert score.value == pytest.approx((20 * 100 + 25 * 100 + 10 * 75 + 20 * 100) / 75)
 
     def test_a_chat_without_holds(self) -> None:
         score = audited(resolved_call(), channel="chat")
