@@ -546,18 +546,18 @@ class TestContextAndReport:
     def test_audit_names_each_bad_argument(self) -> None:
         good = Transcript.from_dict(transcript(resolved_call()))
         with pytest.raises(ValidationError) as caught:
-            audit(None)  # type: ignore[arg-type]
+            audit({"call_id": "C-1"})  # type: ignore[arg-type]
         assert refusal(caught.value) == (
             "transcript",
-            None,
+            {"call_id": "C-1"},
             "must be a callflow.audit.Transcript",
         )
         with pytest.raises(ValidationError) as caught:
             audit(good, "CF7")  # type: ignore[arg-type]
         assert refusal(caught.value) == ("config", "CF7", "must be a callflow.audit.AuditConfig")
         with pytest.raises(ValidationError) as caught:
-            audit(good, rulebook=None)  # type: ignore[arg-type]
-        assert refusal(caught.value) == ("rulebook", None, "must be a callflow.audit.Rulebook")
+            audit(good, rulebook={})  # type: ignore[arg-type]
+        assert refusal(caught.value) == ("rulebook", {}, "must be a callflow.audit.Rulebook")
 
     def test_a_report_names_the_transcript(self) -> None:
         document = transcript(resolved_call(), call_id="C-42", channel="chat")
