@@ -363,7 +363,9 @@ def report(scores: Sequence[Score]) -> str:
         counts[3] += score.total - sum(counts)  # anything else mutmut reports did survive
         widths = [len(column) for column in columns]
         cells = " ".join(f"{n:>{w}}" for n, w in zip(counts, widths, strict=True))
-        lines.append(f"{score.module:<{width}} {score.total:>7} {cells} {score.percent:>6.1f}%")
+        # A module whose run failed has no mutants: no score, not 100 %.
+        percent = f"{score.percent:>6.1f}%" if score.total else " failed"
+        lines.append(f"{score.module:<{width}} {score.total:>7} {cells} {percent}")
     return "\n".join(lines)
 
 
