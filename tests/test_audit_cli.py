@@ -625,3 +625,10 @@ class TestProgress:
         err = io.StringIO()
         run_audit(parser().parse_args([str(path)]), io.StringIO(), err)
         assert "/200" not in err.getvalue()
+
+
+def test_jobs_audit_with_the_configuration(calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The worker processes are given the run's configuration, not the defaults."""
+    status, out, _ = run(capsys, "--jobs", "2", "--ignore", "CF7", "--format", "json", str(calls))
+    assert status == 0
+    assert json.loads(out)["summary"]["findings"] == 0
