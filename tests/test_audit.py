@@ -8,15 +8,9 @@ from typing import Any
 import pytest
 from tests.audit_transcripts import resolved_call, transcript
 
-from callflow.audit import (
-    AuditConfig,
-    AuditContext,
-    AuditReport,
-    Looks,
-    Rulebook,
-    Section,
-    audit,
-)
+from callflow import Stage, Thresholds
+from callflow.audit import AuditConfig, AuditContext, AuditReport, Looks, Rulebook, Section, audit
+from callflow.audit.checks import procedure, troubleshooting_budget
 from callflow.audit.engine import _replayed, has_words, quote
 from callflow.audit.transcript import Transcript
 from callflow.errors import TranscriptError, ValidationError
@@ -380,3 +374,407 @@ class TestHasWords:
         assert not has_words("[<(" * 200_000)
         assert has_words("[<(" * 200_000 + "a")
         assert not has_words("[a]" * 200_000)
+
+
+# A score to build reports by hand with: a clean call's.
+SCORE = audit(Transcript.from_dict(transcript(resolved_call()))).score
+
+
+def refusal(error: ValidationError) -> tuple[object, object, str]:
+    """What a refusal names: the field, the value refused, and why."""
+    return error.field, error.value, error.reason
+
+
+def spying(
+    *findings: Finding, codes: tuple[str, ...] = ("CF702", "CF706")
+) -> tuple[Rulebook, list[AuditContext]]:
+    """A rulebook with one check that keeps the context it is given and emits ``findings``."""
+    book = Rulebook()
+    for code in codes:
+        book.describe(code, looks_at=(Looks.EVENTS,), section=Section.CLOSING)
+    seen: list[AuditContext] = []
+
+    @book.check("spy", *codes)
+    def spy(context: AuditContext) -> tuple[Finding, ...]:
+        seen.append(context)
+        return findings
+
+    return book, seen
+
+
+ESCALATION = {
+    "to": {"name": "Network team", "kind": "team", "tier": None},
+    "reason": "router down",
+    "timeframe": {"duration": "PT2H"},
+}
+
+
+class TestTroubleshootingBudget:
+    """CF406: troubleshooting past its budget with nothing that ends it in time."""
+
+    def test_the_finding_in_full(self) -> None:
+        events = delayed(resolved_call(), "diagnose", 610)  # 60 s to 700 s
+        (finding,) = audited(events).findings
+        assert (finding.rule, finding.message, finding.event_index, finding.event) == (
+            "CF406",
+            "troubleshooting ran 0:10:40 with no diagnosis or escalation, past its 0:10:00 budget",
+            5,  # the call's history starts with its ring
+            "diagnose",
+        )
+        assert finding.stage is Stage.TROUBLESHOOTING
+
+    def test_an_event_at_the_budget_is_not_past_it(self) -> None:
+        """The first event past the budget is the one found, and only once."""
+        events = [
+            *resolved_call()[:4],  # troubleshooting from 60 s
+            {"event": "troubleshoot", "at": 660, "step": "Safe mode"},  # the budget exactly
+            {"event": "troubleshoot", "at": 661, "step": "New profile"},
+            {"event": "troubleshoot", "at": 900, "step": "Reinstall"},
+        ]
+        report = audited(events)
+        assert report.codes == ("CF406",)
+        assert (report.findings[0].event_index, report.findings[0].message) == (
+            6,
+            "troubleshooting ran 0:10:01 with no diagnosis or escalation, past its 0:10:00 budget",
+        )
+
+    @pytest.mark.parametrize(
+        "ending",
+        [
+            {"event": "diagnose", "label": "corrupt profile"},
+            {"event": "inform", "answer": "It is a known issue"},
+            {"event": "assign", "escalation": ESCALATION},
+            {"event": "request_manager", "reason": "the caller asks for one"},
+            {"event": "follow_up", "ticket": "T-1"},
+        ],
+    )
+    def test_what_ends_troubleshooting_in_time(self, ending: dict[str, Any]) -> None:
+        """Once troubleshooting ended in time, later events are not measured against it."""
+        events = [
+            *resolved_call()[:4],
+            {**ending, "at": 100},
+            {"event": "troubleshoot", "at": 2000, "step": "Again"},
+        ]
+        assert "CF406" not in audited(events).codes
+        assert "CF406" in audited(without(events, ending["event"])).codes
+
+    def test_a_call_that_never_troubleshoots(self) -> None:
+        events = [*resolved_call()[:3], {"event": "diagnose", "at": 5000, "label": "x"}]
+        assert "CF406" not in audited(events).codes
+
+    def test_checks_refuse_what_is_not_a_context(self) -> None:
+        for check in (procedure, troubleshooting_budget):
+            with pytest.raises(ValidationError) as caught:
+                list(check({"call": None}))  # type: ignore[arg-type]
+            assert refusal(caught.value) == (
+                "context",
+                {"call": None},
+                "must be a callflow.audit.AuditContext",
+            )
+
+    def test_checks_of_a_transcript_without_events(self) -> None:
+        context = AuditContext(Transcript.from_dict(transcript([])), None, AuditConfig())
+        assert list(procedure(context)) == []
+        assert list(troubleshooting_budget(context)) == []
+
+
+class TestReplay:
+    def test_the_call_replayed(self) -> None:
+        """A check reads the call the events made, in audit mode, with the config's limits."""
+        config = AuditConfig(thresholds=Thresholds(max_rings=5))
+        book, seen = spying()
+        recorded = Transcript.from_dict(transcript(resolved_call(), channel="chat", call_id="C-9"))
+        audit(recorded, config, rulebook=book)
+        (context,) = seen
+        assert (context.transcript, context.config) == (recorded, config)
+        call = context.call
+        assert call is not None
+        assert (call.mode.value, call.call_id, call.channel, call.thresholds) == (
+            "audit",
+            "C-9",
+            "chat",
+            config.thresholds,
+        )
+        assert (call.agent.name, call.agent.organisation) == ("Giulia", "ACME IT")
+        started = recorded.started_at
+        assert [(r.event, r.at - started) for r in call.history] == [
+            ("ring", timedelta(0)),
+            *((event["event"], timedelta(seconds=event["at"])) for event in resolved_call()),
+        ]
+
+    def test_the_default_configuration(self) -> None:
+        book, seen = spying()
+        audit(Transcript.from_dict(transcript(resolved_call())), rulebook=book)
+        assert seen[0].config == AuditConfig()
+        assert seen[0].config.troubleshooting_budget == timedelta(minutes=10)
+
+    def test_an_anonymous_agent_and_desk(self) -> None:
+        document = transcript(resolved_call())
+        document["agent"] = {"name": None, "id": None}
+        del document["organisation"]
+        book, seen = spying()
+        audit(Transcript.from_dict(document), rulebook=book)
+        call = seen[0].call
+        assert call is not None
+        assert (call.agent.name, call.agent.organisation) == ("the agent", "the help desk")
+
+    def test_the_answer_is_added_only_when_missing(self) -> None:
+        book, seen = spying()
+        later = without(resolved_call(), "answer")
+        audit(Transcript.from_dict(transcript(later)), rulebook=book)
+        audit(Transcript.from_dict(transcript([{"event": "abandon", "at": 5}])), rulebook=book)
+        audit(Transcript.from_dict(transcript(resolved_call())), rulebook=book)
+        histories = [[(r.event, r.at) for r in c.call.history] for c in seen if c.call]
+        started = Transcript.from_dict(transcript([])).started_at
+        assert histories[0][:3] == [
+            ("ring", started),
+            ("answer", started),
+            ("identify", started + timedelta(seconds=10)),
+        ]
+        assert histories[1] == [("ring", started), ("abandon", started + timedelta(seconds=5))]
+        assert [event for event, _ in histories[2]].count("answer") == 1
+
+    def test_an_event_the_call_refuses_names_its_index(self) -> None:
+        events = [*resolved_call(), {"event": "listen", "at": 400, "problem": "one more"}]
+        with pytest.raises(TranscriptError) as caught:
+            audited(events, call_id="C-5")
+        error = caught.value
+        assert (error.field, error.value, error.call_id) == ("events[9]", "listen", "C-5")
+        assert error.reason.startswith("cannot be replayed: event 'listen' refused in stage ENDED")
+
+    def test_an_argument_its_time_makes_impossible_names_its_field(self) -> None:
+        past = {**ESCALATION, "timeframe": {"datetime": "2020-01-01T00:00:00+00:00"}}
+        events = [*resolved_call()[:5], {"event": "assign", "at": 100, "escalation": past}]
+        with pytest.raises(TranscriptError) as caught:
+            audited(events)
+        error = caught.value
+        assert (error.field, error.value, error.call_id) == (
+            "events[5].escalation.timeframe",
+            "assign",
+            "C-1",
+        )
+        assert error.reason.startswith(
+            "cannot be replayed: 'escalation.timeframe' is already past when the escalation"
+        )
+
+
+class TestPlacementInFull:
+    def test_turns_are_ordered_by_their_start(self) -> None:
+        turns = [
+            {"speaker": "agent", "text": "Goodbye!", "start": 329, "end": 330},
+            {"speaker": "agent", "text": "Hello.", "start": 0, "end": 3},
+            {"speaker": "agent", "text": "Later.", "start": 331, "end": 332},
+        ]
+        report = audited(replaced(resolved_call(), "hang_up", by="agent"), turns=turns)
+        assert [(f.turn, f.evidence) for f in report.findings] == [(0, "Goodbye!")]
+
+    def test_a_turn_begun_by_the_event_is_its_turn(self) -> None:
+        """A turn starting when the event comes (to well under a microsecond) is the one."""
+        turns = [
+            {"speaker": "agent", "text": "Hello.", "start": 0, "end": 3},
+            {"speaker": "agent", "text": "Bye.", "start": 330.0000000001, "end": 331},
+            {"speaker": "agent", "text": "Late.", "start": 330.5, "end": 331},
+        ]
+        report = audited(replaced(resolved_call(), "hang_up", by="agent"), turns=turns)
+        assert [(f.turn, f.evidence) for f in report.findings] == [(1, "Bye.")]
+
+    def test_a_finding_before_every_agent_turn_stays_unplaced(self) -> None:
+        turns = [
+            {"speaker": "caller", "text": "Hello?", "start": 0, "end": 1},
+            {"speaker": "agent", "text": "Sorry, who?", "start": 331, "end": 332},
+        ]
+        report = audited(replaced(resolved_call(), "hang_up", by="agent"), turns=turns)
+        assert [(f.turn, f.evidence) for f in report.findings] == [(None, None)]
+
+    def test_untimed_agent_turns_and_timed_system_turns_are_not_used(self) -> None:
+        turns = [
+            {"speaker": "agent", "text": "Hello.", "start": 0, "end": 1},
+            {"speaker": "system", "text": "This call is recorded.", "start": 300},
+            {"speaker": "agent", "text": "Bye."},
+        ]
+        report = audited(replaced(resolved_call(), "hang_up", by="agent"), turns=turns)
+        assert [(f.turn, f.evidence) for f in report.findings] == [(0, "Hello.")]
+
+    def test_a_finding_placed_by_its_check_is_kept(self) -> None:
+        placed = Finding("CF702", "said so", 1, "identify", Stage.GREETING, turn=1, evidence="Hi.")
+        book, _ = spying(placed)
+        report = audit(Transcript.from_dict(transcript(resolved_call())), rulebook=book)
+        assert report.findings == (placed,)
+
+    def test_a_finding_without_events_is_not_placed(self) -> None:
+        found = Finding("CF702", "said so", 0, "ring", Stage.GREETING)
+        book, _ = spying(found)
+        report = audit(Transcript.from_dict(transcript([])), rulebook=book)
+        assert report.findings == (found,)
+
+    def test_findings_in_the_order_of_the_call(self) -> None:
+        """By event, then by turn: an unplaced finding first."""
+        late = Finding("CF702", "late", 5, "implement", Stage.RESOLUTION, turn=0)
+        turned = Finding("CF706", "turned", 3, "troubleshoot", Stage.TROUBLESHOOTING, turn=1)
+        early = Finding("CF702", "early", 3, "troubleshoot", Stage.TROUBLESHOOTING, turn=0)
+        book, _ = spying(late, turned, early)
+        turns = [{"speaker": "agent", "text": "Hello."}]
+        report = audit(
+            Transcript.from_dict(transcript(resolved_call(), turns=turns)), rulebook=book
+        )
+        assert [f.message for f in report.findings] == ["early", "turned", "late"]
+        unplaced = Finding("CF702", "unplaced", 3, "troubleshoot", Stage.TROUBLESHOOTING)
+        book, _ = spying(turned, unplaced)
+        report = audit(
+            Transcript.from_dict(transcript(resolved_call(), turns=turns)), rulebook=book
+        )
+        assert [f.message for f in report.findings] == ["unplaced", "turned"]
+
+    def test_a_quote_of_exactly_the_limit_is_whole(self) -> None:
+        from callflow.audit.transcript import Turn
+
+        whole = "a" * 99 + " " + "b" * 100
+        assert quote(Turn(speaker="agent", text=whole)) == whole
+        assert quote(Turn(speaker="agent", text=whole + "c")) == "a" * 99 + " ..."
+        assert quote(Turn(speaker="agent", text="x" * 250)) == "x" * 200 + " ..."
+        words = " ".join(["word"] * 50)  # 249 characters
+        assert quote(Turn(speaker="agent", text=words)) == " ".join(["word"] * 40) + " ..."
+
+
+class TestContextAndReport:
+    def context(self) -> AuditContext:
+        book, seen = spying()
+        audit(Transcript.from_dict(transcript(resolved_call())), rulebook=book)
+        return seen[0]
+
+    def test_seconds_of_each_event(self) -> None:
+        context = self.context()
+        assert [context.seconds(i) for i in range(10)] == [
+            0.0,  # the ring
+            *(float(event["at"]) for event in resolved_call()),
+        ]
+
+    @pytest.mark.parametrize("index", [-1, 10, "0", True, 1.0])
+    def test_seconds_of_no_event(self, index: object) -> None:
+        with pytest.raises(ValidationError) as caught:
+            self.context().seconds(index)  # type: ignore[arg-type]
+        assert refusal(caught.value) == ("event_index", index, "must index the call's history")
+
+    def test_seconds_without_events(self) -> None:
+        context = AuditContext(Transcript.from_dict(transcript([])), None, AuditConfig())
+        with pytest.raises(ValidationError) as caught:
+            context.seconds(0)
+        assert refusal(caught.value) == ("event_index", 0, "needs a transcript with events")
+
+    def test_a_context_checks_its_call(self) -> None:
+        recorded = Transcript.from_dict(transcript([]))
+        with pytest.raises(ValidationError) as caught:
+            AuditContext(recorded, "call", AuditConfig())  # type: ignore[arg-type]
+        assert refusal(caught.value) == ("call", "call", "must be a callflow Call or None")
+        with pytest.raises(ValidationError) as caught:
+            AuditContext(recorded, None, None)  # type: ignore[arg-type]
+        assert caught.value.field == "config"
+
+    def report(self, **changes: Any) -> AuditReport:
+        finding = Finding("CF406", "too long", 4, "troubleshoot", Stage.TROUBLESHOOTING)
+        arguments: dict[str, Any] = {
+            "call_id": "C-1",
+            "channel": "phone",
+            "language": "pt",
+            "agent": "Giulia",
+            "findings": (finding,),
+            "score": SCORE,
+            **changes,
+        }
+        return AuditReport(**arguments)
+
+    @pytest.mark.parametrize(
+        ("changes", "expected"),
+        [
+            ({"call_id": " "}, ("call_id", " ", "must be non-empty text")),
+            ({"call_id": 3}, ("call_id", 3, "must be non-empty text")),
+            ({"agent": ""}, ("agent", "", "must be non-empty text")),
+            ({"channel": "fax"}, ("channel", "fax", "must be one of ('phone', 'chat')")),
+            ({"channel": ["phone"]}, ("channel", ["phone"], "must be one of ('phone', 'chat')")),
+            ({"findings": []}, ("findings", [], "must be a tuple of catalogued Findings")),
+            (
+                {"findings": ("CF702",)},
+                ("findings", ("CF702",), "must be a tuple of catalogued Findings"),
+            ),
+        ],
+    )
+    def test_a_report_checks_its_fields(
+        self, changes: dict[str, Any], expected: tuple[object, object, str]
+    ) -> None:
+        with pytest.raises(ValidationError) as caught:
+            self.report(**changes)
+        assert refusal(caught.value) == expected
+
+    def test_a_finding_of_an_unknown_rule_is_refused(self) -> None:
+        stray = Finding("CF999", "made up", 0, "ring", Stage.GREETING)
+        with pytest.raises(ValidationError) as caught:
+            self.report(findings=(stray,))
+        assert caught.value.field == "findings"
+
+    def test_a_report_in_full(self) -> None:
+        report = self.report(agent=None)
+        assert (report.agent, report.language, report.codes, report.has_errors) == (
+            None,
+            "pt",
+            ("CF406",),  # a warning
+            False,
+        )
+        placed = Finding("CF706", "hung up", 8, "hang_up", Stage.GOODBYE, turn=2, evidence="Bye.")
+        report = self.report(findings=(report.findings[0], placed))
+        assert report.has_errors
+        assert report.to_dict() == {
+            "call_id": "C-1",
+            "channel": "phone",
+            "language": "pt",
+            "agent": "Giulia",
+            "findings": [
+                {
+                    "code": "CF406",
+                    "severity": "warning",
+                    "message": "too long",
+                    "event_index": 4,
+                    "event": "troubleshoot",
+                    "stage": "troubleshooting",
+                    "turn": None,
+                    "evidence": None,
+                },
+                {
+                    "code": "CF706",
+                    "severity": "error",
+                    "message": "hung up",
+                    "event_index": 8,
+                    "event": "hang_up",
+                    "stage": "goodbye",
+                    "turn": 2,
+                    "evidence": "Bye.",
+                },
+            ],
+            "score": SCORE.to_dict(),
+        }
+
+    def test_audit_names_each_bad_argument(self) -> None:
+        good = Transcript.from_dict(transcript(resolved_call()))
+        with pytest.raises(ValidationError) as caught:
+            audit({"call_id": "C-1"})  # type: ignore[arg-type]
+        assert refusal(caught.value) == (
+            "transcript",
+            {"call_id": "C-1"},
+            "must be a callflow.audit.Transcript",
+        )
+        with pytest.raises(ValidationError) as caught:
+            audit(good, "CF7")  # type: ignore[arg-type]
+        assert refusal(caught.value) == ("config", "CF7", "must be a callflow.audit.AuditConfig")
+        with pytest.raises(ValidationError) as caught:
+            audit(good, rulebook={})  # type: ignore[arg-type]
+        assert refusal(caught.value) == ("rulebook", {}, "must be a callflow.audit.Rulebook")
+
+    def test_a_report_names_the_transcript(self) -> None:
+        document = transcript(resolved_call(), call_id="C-42", channel="chat")
+        document["language"] = "it"
+        report = audit(Transcript.from_dict(document))
+        assert (report.call_id, report.channel, report.language, report.agent) == (
+            "C-42",
+            "chat",
+            "it",
+            "Giulia",
+        )

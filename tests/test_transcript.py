@@ -43,7 +43,13 @@ from callflow.events import payload_class
 ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SETTINGS = settings(
-    max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=60,
+    # differing_executors too: mutmut runs the same test methods several times in one process.
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.differing_executors,
+    ],
 )
 
 
@@ -663,3 +669,134 @@ def test_the_transcript_error_is_exported_and_documented() -> None:
     assert callflow.TranscriptError is TranscriptError
     assert issubclass(TranscriptError, ValidationError)
     assert "`TranscriptError`" in (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+
+
+def named(error: ValidationError) -> tuple[object, object, str]:
+    """What a refusal names: the field, the value refused, and why."""
+    return error.field, error.value, error.reason
+
+
+SECONDS_REASON = "must be a finite number of seconds, 0 or more"
+
+
+class TestFieldsInFull:
+    """The transcript's own validators and converters, through the parts that use them."""
+
+    @pytest.mark.parametrize(
+        ("make", "expected"),
+        [
+            (
+                lambda: Turn("robot", "hi"),
+                ("speaker", "robot", "must be one of 'agent', 'caller', 'system'"),
+            ),
+            (lambda: Turn(1, "hi"), ("speaker", 1, "must be one of 'agent', 'caller', 'system'")),
+            (lambda: Turn("agent", b"hi"), ("text", b"hi", "must be text")),
+            (
+                lambda: Turn("agent", "a\udc80b"),
+                ("text", "a\udc80b", "must be text UTF-8 can write (not a lone surrogate)"),
+            ),
+            (lambda: Turn("agent", "hi", start=-0.5), ("start", -0.5, SECONDS_REASON)),
+            (lambda: Turn("agent", "hi", start=-1), ("start", -1.0, SECONDS_REASON)),
+            (lambda: Turn("agent", "hi", end=math.inf), ("end", math.inf, SECONDS_REASON)),
+            (lambda: Turn("agent", "hi", start=True), ("start", True, SECONDS_REASON)),
+            (lambda: Turn("agent", "hi", start="3"), ("start", "3", SECONDS_REASON)),
+            (lambda: Turn("agent", "hi", start=2**53 + 1), ("start", 2**53 + 1, SECONDS_REASON)),
+            (
+                lambda: Turn("caller", "hi", start=3, end=2.5),
+                ("end", 2.5, "must not be before the turn's start, 3.0"),
+            ),
+            (lambda: TranscriptEvent("answer", None), ("at", None, SECONDS_REASON)),
+            (lambda: TranscriptEvent("answer", math.nan), ("at", math.nan, SECONDS_REASON)),
+            (
+                lambda: Context(ended_by="nobody"),
+                ("ended_by", "nobody", "must be one of 'agent', 'caller', 'unknown'"),
+            ),
+        ],
+    )
+    def test_refusals(
+        self, make: Callable[[], object], expected: tuple[object, object, str]
+    ) -> None:
+        with pytest.raises(ValidationError) as caught:
+            make()
+        field, value, reason = named(caught.value)
+        assert (field, reason) == (expected[0], expected[2])
+        assert value == expected[1] or (value != value and expected[1] != expected[1])
+        assert type(value) is type(expected[1])
+
+    def test_seconds_are_kept_as_floats(self) -> None:
+        turn = Turn("agent", "", start=0, end=2**53)
+        assert (turn.start, turn.end) == (0.0, float(2**53))
+        assert (type(turn.start), type(turn.end)) == (float, float)
+        assert Turn("system", "   ").text == "   "
+        assert Turn("agent", "olá, ação").text == "olá, ação"
+        assert (Turn("agent", "hi", start=2, end=2).start, Turn("agent", "hi").end) == (2.0, None)
+        assert TranscriptEvent("answer", 0).at == 0.0
+
+    def test_the_validators_say_what_they_are(self) -> None:
+        fields = attrs.fields_dict(Turn)
+        assert repr(fields["speaker"].validator) == "<literal ('agent', 'caller', 'system')>"
+        assert repr(fields["text"].validator) == "<writable_text>"
+        assert repr(fields["start"].validator) == "<optional seconds>"
+        assert repr(attrs.fields_dict(TranscriptEvent)["at"].validator) == "<seconds>"
+
+
+class TestEventsInFull:
+    @pytest.mark.parametrize(
+        ("make", "expected"),
+        [
+            (
+                lambda: TranscriptEvent("dance", 1.0),
+                ("event", "dance", f"must be an event of the procedure: {PROCEDURE.events}"),
+            ),
+            (
+                lambda: TranscriptEvent(None, 1.0),
+                ("event", None, f"must be an event of the procedure: {PROCEDURE.events}"),
+            ),
+            (
+                lambda: TranscriptEvent("listen", 1.0, ["problem"]),
+                ("arguments", ["problem"], "must be a mapping of the event's arguments"),
+            ),
+            (
+                lambda: TranscriptEvent("listen", 1.0, {"issue": "x"}),
+                (
+                    "arguments.issue",
+                    "issue",
+                    "is not an argument of 'listen': ('problem', 'needs_verification')",
+                ),
+            ),
+            (
+                lambda: TranscriptEvent("listen", 1.0, {3: "x"}),
+                (
+                    "arguments",
+                    3,
+                    "is not an argument of 'listen': ('problem', 'needs_verification')",
+                ),
+            ),
+            (
+                lambda: TranscriptEvent("identify", 1.0, {"caller": "Ana"}),
+                ("arguments.caller", "Ana", "must be a Caller"),
+            ),
+            (
+                lambda: TranscriptEvent("listen", 1.0, {"problem": object}),
+                ("arguments.problem", object, "must be text"),
+            ),
+        ],
+    )
+    def test_refusals(
+        self, make: Callable[[], object], expected: tuple[object, object, str]
+    ) -> None:
+        with pytest.raises(ValidationError) as caught:
+            make()
+        assert named(caught.value) == expected
+
+    def test_arguments_are_the_typed_payload(self) -> None:
+        event = TranscriptEvent("listen", 4, {"problem": "VPN down"})
+        assert (event.event, event.at, dict(event.arguments)) == (
+            "listen",
+            4.0,
+            {"problem": "VPN down", "needs_verification": True},
+        )
+        assert dict(TranscriptEvent("answer", 1.5).arguments) == {"rings": None}
+        assert TranscriptEvent("listen", 4, {"problem": "x"}) == TranscriptEvent(
+            "listen", 4.0, {"problem": "x"}
+        )

@@ -80,6 +80,19 @@ MODULES: Mapping[str, tuple[str, ...]] = {
         "tests/test_threads.py",
         "tests/test_desk.py",
     ),
+    # The audit package: a dotted name is a module of a subpackage (audit.config is
+    # src/callflow/audit/config.py). The markdown files are the docs' doctests.
+    "audit.config": ("tests/test_audit_config.py", "docs/audit.md"),
+    "audit.rulebook": ("tests/test_rulebook.py", "tests/test_audit.py", "docs/audit.md"),
+    "audit.checks": ("tests/test_audit.py", "tests/test_rulebook.py", "docs/audit.md"),
+    "audit.engine": ("tests/test_audit.py", "docs/audit.md"),
+    "audit.cli": ("tests/test_audit_cli.py",),
+    "audit._documents": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit._parts": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit.transcript": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit._lines": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit._arguments": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit._fields": ("tests/test_transcript.py", "docs/transcripts.md"),
 }
 """Each module of ``src/callflow`` that is mutation-tested, with its own test files."""
 
@@ -103,12 +116,12 @@ settings.register_profile(
 _SETUP_CFG = """\
 [mutmut]
 source_paths = src/
-only_mutate = src/callflow/{module}.py
+only_mutate = {source}
 pytest_add_cli_args_test_selection =
 {tests}
 also_copy =
     conftest.py
-    docs/schemas
+    docs
 """
 
 # A row of the page's table: | `mutant name` | `the code it writes` | reason |
@@ -177,18 +190,25 @@ def _mutmut(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def source_of(module: str) -> str:
+    """The module's source file, relative to the repository: ``audit.config`` is in ``audit/``."""
+    return f"src/callflow/{module.replace('.', '/')}.py"
+
+
 def prepare(root: Path, folder: Path, module: str) -> None:
     """Copy what the module's tests need into ``folder``, with mutmut's configuration."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(root / "src", folder / "src", ignore=ignore)
     shutil.copytree(root / "tests", folder / "tests", ignore=ignore)
     shutil.copy2(root / "pyproject.toml", folder / "pyproject.toml")
-    # tests/test_snapshot.py checks that the docs carry the schemas the package ships.
-    shutil.copytree(root / "docs" / "schemas", folder / "docs" / "schemas", ignore=ignore)
+    # tests/test_snapshot.py checks that the docs carry the schemas the package ships,
+    # test_rulebook.py that docs/rules.md carries the rulebook; some modules are
+    # tested by their page's doctests too.
+    shutil.copytree(root / "docs", folder / "docs", ignore=ignore)
     (folder / "conftest.py").write_text(_CONFTEST, encoding="utf-8")
     tests = "\n".join(f"    {path}" for path in MODULES[module])
     (folder / "setup.cfg").write_text(
-        _SETUP_CFG.format(module=module, tests=tests), encoding="utf-8"
+        _SETUP_CFG.format(source=source_of(module), tests=tests), encoding="utf-8"
     )
 
 
@@ -260,7 +280,7 @@ def killed_on_disk(folder: Path, module: str, name: str) -> bool:
     to build a module constant) cannot change anything there, and survives
     whatever the tests check. Written into the source, it can.
     """
-    source = folder / "src" / "callflow" / f"{module}.py"
+    source = folder / source_of(module)
     original = source.read_text(encoding="utf-8")
     try:
         if not apply_mutant(folder, name):
@@ -336,13 +356,16 @@ def run_module(
 def report(scores: Sequence[Score]) -> str:
     """A table of the scores, one row a module."""
     columns = ("killed", "timeout", "killed on disk", "survived", "no tests", "equivalent")
-    lines = [f"{'module':<10} {'mutants':>7} " + " ".join(columns) + "   score"]
+    width = max([len("module"), *(len(score.module) for score in scores)])
+    lines = [f"{'module':<{width}} {'mutants':>7} " + " ".join(columns) + "   score"]
     for score in scores:
         counts = [score.statuses[status] for status in columns]
         counts[3] += score.total - sum(counts)  # anything else mutmut reports did survive
         widths = [len(column) for column in columns]
         cells = " ".join(f"{n:>{w}}" for n, w in zip(counts, widths, strict=True))
-        lines.append(f"{score.module:<10} {score.total:>7} {cells} {score.percent:>6.1f}%")
+        # A module whose run failed has no mutants: no score, not 100 %.
+        percent = f"{score.percent:>6.1f}%" if score.total else " failed"
+        lines.append(f"{score.module:<{width}} {score.total:>7} {cells} {percent}")
     return "\n".join(lines)
 
 
