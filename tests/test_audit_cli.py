@@ -275,17 +275,35 @@ def anonymous(events: list[dict[str, Any]], call_id: str) -> dict[str, Any]:
 HANGS_UP_AT_ONCE = [{"event": "answer", "at": 2}, {"event": "hang_up", "at": 5, "by": "agent"}]
 
 
+# Scores by hand: "good" 100; "rude" loses one of closing's four items (CF706):
+# (20 x 100 + 25 x 100 + 20 x 75) / 65 = 92.307692 (greeting, resolution, closing weights).
+SCORES = {"rude": 6000 / 65, "mean": round((100 + 6000 / 65) / 2, 6)}  # kept to 6 decimals
+
+# The sections of a call with events and no hold, transfer or word rule to judge.
+CLEAN_SECTIONS = (
+    "sections: greeting and verification 100.0, listening and control n/a, resolution and"
+    " escalation 100.0, hold and transfer n/a, closing 100.0, language n/a, documentation n/a"
+)
+
+
 class TestOutputInFull:
     def test_the_text_report(self, calls: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert run(capsys, str(calls)) == (
             1,
             "good (phone, en, agent Giulia): no findings\n"
+            f"  score 100.0, pass; {CLEAN_SECTIONS}\n"
             "rude (phone, en, agent Giulia): 1 finding\n"
+            # closing: 3 of its 4 items (CF701, CF702, CF705, CF706) kept; weights 20/25/20
+            "  score 92.3, pass; sections: greeting and verification 100.0, listening and"
+            " control n/a, resolution and escalation 100.0, hold and transfer n/a,"
+            " closing 75.0, language n/a, documentation n/a\n"
             "  CF706 error turn 0: the agent hung up before the caller"
             ' "ACME IT, Giulia speaking."\n'
             "\n"
             "2 calls audited, 1 with findings, 1 findings; 0 unusable inputs\n"
-            "most frequent: CF706 x1\n",
+            "scorecard: 2 of 2 calls passed (100.0%), mean score 96.2\n"
+            "most frequent: CF706 x1\n"
+            "agent Giulia: 2 of 2 calls passed, mean score 96.2; most frequent: CF706 x1\n",
             "",
         )
 
@@ -298,13 +316,20 @@ class TestOutputInFull:
         assert status == 1
         assert out == (
             "anon (phone, en): 4 findings\n"
+            # resolution: CF001 failed, CF405 kept (50); closing: CF701 kept of 4 (25)
+            "  score 57.7, fail (below 80); sections: greeting and verification 100.0,"
+            " listening and control n/a, resolution and escalation 50.0, hold and transfer"
+            " n/a, closing 25.0, language n/a, documentation n/a\n"
             "  CF001 error: 'hang_up' is not part of the procedure in stage GREETING\n"
-            "  CF705 error: the call ended with neither a fix, an assignment nor an answer\n"
+            "  CF705 error: the call ended with no fix, assignment, answer or request done\n"
             "  CF702 error: the call ended without asking if there was anything else\n"
             "  CF706 error: the agent hung up before the caller\n"
             "\n"
             "1 calls audited, 1 with findings, 4 findings; 0 unusable inputs\n"
+            "scorecard: 0 of 1 calls passed (0.0%), mean score 57.7\n"
             "most frequent: CF001 x1, CF705 x1, CF702 x1, CF706 x1\n"
+            "calls naming no agent: 0 of 1 calls passed, mean score 57.7;"
+            " most frequent: CF001 x1, CF705 x1, CF702 x1, CF706 x1\n"
         )
 
     def test_no_finding_no_frequency_line(
@@ -315,8 +340,11 @@ class TestOutputInFull:
         assert run(capsys, str(path)) == (
             0,
             "good (phone, en, agent Giulia): no findings\n"
+            f"  score 100.0, pass; {CLEAN_SECTIONS}\n"
             "\n"
-            "1 calls audited, 0 with findings, 0 findings; 0 unusable inputs\n",
+            "1 calls audited, 0 with findings, 0 findings; 0 unusable inputs\n"
+            "scorecard: 1 of 1 calls passed (100.0%), mean score 100.0\n"
+            "agent Giulia: 1 of 1 calls passed, mean score 100.0; most frequent: no findings\n",
             "",
         )
 
@@ -333,6 +361,21 @@ class TestOutputInFull:
             "findings": 1,
             "unusable": 0,
             "most_frequent": [{"code": "CF706", "count": 1}],
+            "calls_scored": 2,
+            "calls_passed": 2,
+            "pass_rate": 1.0,
+            "mean_score": SCORES["mean"],
+            "agents": [
+                {
+                    "agent": "Giulia",
+                    "calls": 2,
+                    "calls_scored": 2,
+                    "calls_passed": 2,
+                    "pass_rate": 1.0,
+                    "mean_score": SCORES["mean"],
+                    "most_frequent": [{"code": "CF706", "count": 1}],
+                }
+            ],
         }
         assert document["calls"][1] == {
             "call_id": "rude",
@@ -351,7 +394,9 @@ class TestOutputInFull:
                     "evidence": "ACME IT, Giulia speaking.",
                 }
             ],
+            "score": document["calls"][1]["score"],  # in full in tests/test_scorecard.py
         }
+        assert document["calls"][1]["score"]["value"] == pytest.approx(SCORES["rude"])
 
     def test_json_keeps_text_as_it_is(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -404,16 +449,16 @@ class TestOutputInFull:
         assert (summary["calls"], summary["calls_with_findings"], summary["findings"]) == (
             4,
             4,
-            20,
+            19,  # the early goodbye's CF001 stands for the unresolved end: no CF705 again
         )
         frequent = [(c["code"], c["count"]) for c in summary["most_frequent"]]
         assert frequent == [
             ("CF001", 3),
             ("CF702", 3),
             ("CF506", 3),
-            ("CF705", 2),
             ("CF706", 2),
             ("CF502", 2),
+            ("CF705", 1),
             ("CF406", 1),
             ("CF405", 1),
             ("CF505", 1),

@@ -362,7 +362,7 @@ class TestTomlInFull:
                 (
                     "colour",
                     1,
-                    "is not a setting; known: ['ignore', 'phrases', 'select', "
+                    "is not a setting; known: ['ignore', 'phrases', 'scorecard', 'select', "
                     "'thresholds', 'troubleshooting-budget']",
                 ),
             ),
