@@ -900,6 +900,68 @@ class TestAgainstTheWeekWalkingOracle:
         assert same_instants_and_zone(LONDON, [oracle.add(end, timedelta(minutes=20))], [due])
         assert not same_instants_and_zone(LONDON, [due.replace(fold=0)], [due])
 
+    def test_a_close_moved_past_the_spring_gap_squeezes_the_next_interval_in_the_index(
+        self,
+    ) -> None:
+        """Regression (Hypothesis, ``test_add_gives_the_oracles_due_time_in_the_zone``):
+        Europe/Paris as ``dateutil``'s tzfile, open Sundays 01:45-02:30 and 03:15-04:00.
+
+        Paris skips 02:00-03:00 on Sunday 29 March 2026. The 02:30 close is moved
+        forward to 03:30 CEST, so the 03:15 opening is squeezed to 03:30: that Sunday
+        holds 75 minutes, not 90. The index counted the week as 90: ``tzfile`` reads a
+        skipped wall time with the offset after the change, so the change was located
+        at 02:00 and its window ended near 03:00, and the 03:15 interval, outside it,
+        was taken at its nominal 45 minutes. (A ZoneInfo reads it with the offset before,
+        is located at 03:00, and its window reached 04:00.) The index only counts weeks
+        from two after the start's: so 8 hours from Sunday 1 March came due on 5 April
+        at 02:15, a quarter of an hour early, and ``between`` gave 15 minutes too many.
+        """
+        sunday = ((), (), (), (), (), (), ((time(1, 45), time(2, 30)), (time(3, 15), time(4))))
+        paris_tzfile = cast(tzinfo, tz.gettz("Europe/Paris"))
+        start, after = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 6, tzinfo=UTC)
+        for zone in (paris_tzfile, ZoneInfo("Europe/Paris")):
+            calendar = BusinessCalendar(hours=sunday, zone=zone)
+            oracle = WeekWalkingOracle(calendar, frozenset())
+            squeezed = [
+                (
+                    datetime(2026, 3, 29, 0, 45, tzinfo=UTC),
+                    datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+                ),
+                (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), datetime(2026, 3, 29, 2, tzinfo=UTC)),
+            ]
+            found = calendar.periods(
+                datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC)
+            )
+            assert same_instants_and_zone(
+                zone, [m for p in squeezed for m in p], [m for p in found for m in p]
+            )
+            # Sundays 1, 8, 15 and 22 March (6 h), 29 March (1 h 15), 45 minutes on 5 April:
+            # due at the 02:30 close, 00:30 UTC.
+            due = calendar.add(start, 8 * H)
+            assert same_instants_and_zone(zone, [datetime(2026, 4, 5, 0, 30, tzinfo=UTC)], [due])
+            assert same_instants_and_zone(zone, [oracle.add(start, 8 * H)], [due])
+            assert (8 * H + timedelta(minutes=45), 8 * H) == (
+                calendar.between(start, after),
+                calendar.between(start, due),
+            )
+            assert oracle.between(start, after) == calendar.between(start, after)
+
+    def test_the_shrunk_counterexample_of_the_paris_tzfile_squeeze(self) -> None:
+        """The same bug as Hypothesis shrank it: the property's own assertion, fixed inputs.
+
+        Open Sundays 00:00-02:30 and 03:15-03:30 in Europe/Paris (``dateutil``); two days
+        of open time from 1 January 2000. On 26 March 2000 (clocks forward at 02:00) the
+        02:30 close becomes 03:30 CEST and swallows the 03:15-03:30 interval: the index
+        counted it, and the due time came 15 minutes early (01:15 CEST on 30 April).
+        """
+        sunday = ((), (), (), (), (), (), ((time(0), time(2, 30)), (time(3, 15), time(3, 30))))
+        calendar = BusinessCalendar(hours=sunday, zone=cast(tzinfo, tz.gettz("Europe/Paris")))
+        oracle = WeekWalkingOracle(calendar, frozenset())
+        start, duration = datetime(2000, 1, 1, tzinfo=LONDON), timedelta(days=2)
+        due = calendar.add(start, duration)
+        assert same_instants_and_zone(calendar.zone, [oracle.add(start, duration)], [due])
+        assert "2000-04-30 01:30:00+02:00" == str(due)
+
     @given(data=st.data(), made=any_calendars(), start=starts())
     def test_between_undoes_add(
         self, data: st.DataObject, made: tuple[BusinessCalendar, WeekWalkingOracle], start: datetime

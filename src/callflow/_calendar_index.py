@@ -591,25 +591,36 @@ class WeekTotals:
     def _disturbed(self, block: int, first: int, end: int) -> dict[int, tuple[int, int]]:
         """The weeks in ``[first, end)`` whose opening intervals an offset change touches.
 
+        An interval touches a change if it overlaps the change's window, or opens
+        at most the change's size after it: a close among the skipped times is
+        moved forward by the size, and squeezes an interval opening before that.
+        The window itself need not reach so far: where it ends depends on the
+        tzinfo. A ZoneInfo reads a skipped wall time with the offset from before
+        the change (PEP 495, fold=0), so the change is located at the end of the
+        skipped times and its window reaches a size past them; ``dateutil``'s
+        ``tzfile`` reads it with the offset from after, so the change is located
+        at their start and its window ends with them.
+
         Returns:
             For each such week, the run of its intervals to recompute: from the
-            first to the last that a change's window touches (positions in the
-            pattern). Any other interval keeps one offset from its opening to
-            its close, so it holds its nominal hours; and it lies more than the
-            change's size away from the window, so no squeeze joins it to an
-            interval of the run.
+            first to the last that touches a change (positions in the pattern).
+            Any other interval keeps one offset from its opening to its close,
+            so it holds its nominal hours; and no squeeze joins it to an
+            interval of the run: it closes before the window or opens after
+            every close the change moves.
         """
         touched: dict[int, tuple[int, int]] = {}
         for change in self._changes.in_block(block):
+            reach = change.end + change.size  # past any close it moves, wherever it was located
             for week in range(
-                max(change.start // WEEK - 1, first), min(change.end // WEEK, end - 1) + 1
+                max(change.start // WEEK - 1, first), min(reach // WEEK, end - 1) + 1
             ):
                 monday = week * WEEK
-                # The intervals are in order and do not overlap: those touching the
-                # window [start, end] are the ones from the first ending at or after
-                # its start to the last opening at or before its end.
+                # The intervals are in order and do not overlap: those touching
+                # [start, reach] are the ones from the first ending at or after
+                # its start to the last opening at or before its reach.
                 low = bisect_left(self._stops, change.start - monday)
-                high = bisect_right(self._starts, change.end - monday) - 1
+                high = bisect_right(self._starts, reach - monday) - 1
                 if low <= high:
                     known = touched.get(week, (low, high))
                     touched[week] = (min(known[0], low), max(known[1], high))
