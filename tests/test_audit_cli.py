@@ -396,7 +396,7 @@ class TestOutputInFull:
             ],
             "score": document["calls"][1]["score"],  # in full in tests/test_scorecard.py
         }
-        assert document["calls"][1]["score"]["value"] == pytest.approx(SCORES["rude"])
+        assert document["calls"][1]["score"]["score"] == pytest.approx(SCORES["rude"])
 
     def test_json_keeps_text_as_it_is(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
