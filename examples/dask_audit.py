@@ -39,7 +39,7 @@ def audit_folder(folder: Path, *, workers: int = 2) -> list[dict[str, Any]]:
     """Every transcript in ``folder/*.jsonl``, audited on a local cluster of ``workers``."""
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster),
     ):
