@@ -1646,6 +1646,7 @@ _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
 }
 _VALID_BY_NAME: dict[str, Callable[[World], Any]] = {
     "agent": lambda w: w.agent,
+    "language": lambda w: "pt",
     "caller": lambda w: w.caller,
     "call": lambda w: w.call("verified"),
     "book": lambda w: w.book,
@@ -2215,7 +2216,15 @@ INSTANCES: dict[type, list[Value]] = {
 
 def _audit_instances() -> None:
     """The audit's report, context and rulebook entries, made from the sample transcript."""
-    from callflow.audit import AuditConfig, AuditContext, AuditReport, RuleEntry, audit
+    from callflow.audit import (
+        AuditConfig,
+        AuditContext,
+        AuditReport,
+        LintFinding,
+        RuleEntry,
+        audit,
+        lint,
+    )
     from callflow.audit.engine import _replayed
     from callflow.audit.rulebook import RULEBOOK
 
@@ -2226,6 +2235,11 @@ def _audit_instances() -> None:
     INSTANCES[AuditReport] = [Value("audit(transcript)", lambda w: audit(_transcript()))]
     INSTANCES[AuditContext] = [Value("AuditContext(transcript, call, config)", context)]
     INSTANCES[RuleEntry] = [Value("RULEBOOK['CF504']", lambda w: RULEBOOK["CF504"])]
+    INSTANCES[LintFinding] = [
+        Value(
+            "lint('I will try', language='en')[0]", lambda w: lint("I will try", language="en")[0]
+        )
+    ]
 
 
 _audit_instances()

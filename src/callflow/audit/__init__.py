@@ -10,6 +10,7 @@ See docs/transcripts.md and docs/audit.md.
 from callflow.audit._lines import OnError, Source, iter_transcripts, load_transcripts, read_jsonl
 from callflow.audit.config import LANGUAGES, AuditConfig, load_config
 from callflow.audit.engine import AuditContext, AuditReport, audit
+from callflow.audit.language import LintFinding, lint
 from callflow.audit.rulebook import RULEBOOK, Check, Looks, Rulebook, RuleEntry, Section
 from callflow.audit.transcript import (
     Channel,
@@ -35,6 +36,7 @@ __all__ = [
     "Context",
     "EndedBy",
     "Language",
+    "LintFinding",
     "Looks",
     "OnError",
     "Participant",
@@ -49,6 +51,7 @@ __all__ = [
     "Turn",
     "audit",
     "iter_transcripts",
+    "lint",
     "load_config",
     "load_transcripts",
     "read_jsonl",

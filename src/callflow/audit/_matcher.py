@@ -54,11 +54,12 @@ MAX_VARIANTS = 1024
 # How many words before a hit, in its clause, may negate it.
 _NEGATION_WINDOW = 4
 _CLAUSE_END = re.compile(r"[.!?;:,\n\u2026\u2013\u2014]")
-_WORD = re.compile(r"[\w\x01]+")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 # An apostrophe in a phrase: optional, or a space (the text's apostrophes are spaces).
 _APOSTROPHE = "\x01"
 _APOSTROPHES = "'’‘‛ʼ`´′"
 _DOUBLE_QUOTES = '"“”„‟«»″'
+_DOUBLE_QUOTE = re.compile(f"[{_DOUBLE_QUOTES}]")
 # A single quote that is not an apostrophe inside a word.
 _SINGLE_QUOTE = re.compile(r"(?<!\w)['’‘]|['’‘](?!\w)")
 # The character that separates turns in the text searched: no phrase crosses it.
@@ -87,7 +88,9 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-_ASCII_FOLD = bytes(ord(_FOLD.get(code, chr(code))) for code in range(0x80)) + bytes(128)
+_LATIN_FOLD = bytes(ord(_FOLD.get(code, chr(code))) for code in range(0x100))
+# Characters outside Latin-1 that text often has, replaced (one for one) before the bytes fold.
+_COMMON = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("…", "."))
 _COMBINING = re.compile("[\u0300-\u036f]")
 
 
@@ -108,9 +111,16 @@ def _normalised(text: str) -> tuple[str, list[int] | None]:
     lowered = text.lower()
     if len(lowered) == len(text):
         if lowered.isascii():
-            return lowered.encode("ascii").translate(_ASCII_FOLD).decode("ascii"), None
+            return lowered.encode("ascii").translate(_LATIN_FOLD).decode("ascii"), None
         if _COMBINING.search(lowered) is None:
-            return lowered.translate(_FOLD), None
+            for common, plain in _COMMON:
+                if common in lowered:
+                    lowered = lowered.replace(common, plain)
+            try:
+                latin = lowered.encode("latin-1")
+            except UnicodeEncodeError:
+                return lowered.translate(_FOLD), None
+            return latin.translate(_LATIN_FOLD).decode("latin-1"), None
     # Rare: a character whose lower case is longer ("İ"), or accents written apart.
     out: list[str] = []
     offsets: list[int] = []
@@ -283,7 +293,8 @@ class PhraseRules:
         }
         alternatives = tuple(alternatives)
         self._alternatives = _bounded(_trie_pattern(alternatives)) if alternatives else None
-        self._negators = frozenset(word.replace(_APOSTROPHE, "") for word in negators)
+        negators = tuple(negators)
+        self._negators = _bounded(_trie_pattern(negators)) if negators else None
 
     def find(self, texts: Sequence[str]) -> list[Hit]:
         """Each rule's phrases said in ``texts`` (a call's agent turns): one hit a rule a text.
@@ -314,17 +325,21 @@ class PhraseRules:
             bases.append(bases[-1] + len(folded) + len(_SEPARATOR))
         hits: list[Hit] = []
         seen: set[tuple[str, int]] = set()
+        judged: dict[int, _Judged] = {}
         for code, start, end in found:
             index = bisect.bisect_right(bases, start) - 1
             if (code, index) in seen:
                 continue
             folded, offsets = normalised[index]
             start, end = start - bases[index], end - bases[index]
-            if self._excepted(code, folded, start, end):
+            turn = judged.get(index)
+            if turn is None:
+                turn = judged[index] = _Judged(texts[index], folded, self._alternatives)
+            if self._excepted(code, folded, start, end) or (code == "CF804" and turn.offered):
                 continue
             if offsets is not None:
                 start, end = offsets[start], offsets[end]
-            if self._negated(texts[index], start) or _quoted(texts[index], start, end):
+            if self._negated(texts[index], start) or turn.quoted(start, end):
                 continue
             seen.add((code, index))
             hits.append(Hit(code, index, start, end))
@@ -332,36 +347,48 @@ class PhraseRules:
         return hits
 
     def _excepted(self, code: str, folded: str, start: int, end: int) -> bool:
-        """Whether an exception of the rule covers the hit, or (CF804) an alternative is offered."""
+        """Whether an exception of the rule is said over the hit."""
         exceptions = self._exceptions.get(code)
         if exceptions is not None:
             low = max(0, start - MAX_PHRASE_CHARS)
             for said in exceptions.finditer(folded, low, end + MAX_PHRASE_CHARS):
                 if said.start() < end and said.end() > start:
                     return True
-        offered = self._alternatives
-        return code == "CF804" and offered is not None and offered.search(folded) is not None
+        return False
 
     def _negated(self, text: str, start: int) -> bool:
         """Whether a negator is among the few words before ``start`` in its clause of ``text``."""
-        clause = _CLAUSE_END.split(text[max(0, start - 80) : start])[-1]
-        words = _WORD.findall(_phrase_key(clause))[-_NEGATION_WINDOW:]
-        negators = self._negators
-        for word in words:
-            if word.replace(_APOSTROPHE, "") in negators:
-                return True
-            if any(part in negators for part in word.split(_APOSTROPHE)):
+        if self._negators is None:
+            return False
+        low = max(0, start - 80)
+        clause = _CLAUSE_END.split(text[low:start])[-1]
+        words = [word.start() for word in _WORD.finditer(clause)][-_NEGATION_WINDOW:]
+        if not words:
+            return False
+        window = _normalised(clause[words[0] :])[0]
+        return self._negators.search(window) is not None
+
+
+class _Judged:
+    """What is judged of a text with hits once, however many hits it has: quotes, alternatives."""
+
+    def __init__(self, text: str, folded: str, alternatives: "re.Pattern[str] | None") -> None:
+        self._text = text
+        self._doubles: list[int] | None = None
+        self._singles: list[int] | None = None
+        self.offered = alternatives is not None and alternatives.search(folded) is not None
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether the words at ``start:end`` are inside quotation marks."""
+        text = self._text
+        if self._doubles is None:
+            self._doubles = [m.start() for m in _DOUBLE_QUOTE.finditer(text)]
+            self._singles = [m.start() for m in _SINGLE_QUOTE.finditer(text)]
+        for marks in (self._doubles, self._singles or []):
+            before = bisect.bisect_left(marks, start)
+            if before % 2 == 1 and bisect.bisect_left(marks, end) < len(marks):
                 return True
         return False
-
-
-def _quoted(text: str, start: int, end: int) -> bool:
-    """Whether the words at ``start:end`` of ``text`` are inside quotation marks."""
-    before = sum(text.count(mark, 0, start) for mark in _DOUBLE_QUOTES)
-    if before % 2 == 1 and any(mark in text[end:] for mark in _DOUBLE_QUOTES):
-        return True
-    singles = len(_SINGLE_QUOTE.findall(text, 0, start))
-    return singles % 2 == 1 and _SINGLE_QUOTE.search(text, end) is not None
 
 
 def _data(language: str) -> dict[str, Any]:
