@@ -1648,6 +1648,7 @@ _VALID_BY_OWNER: dict[tuple[str, str], Callable[[World, Any], Any]] = {
 }
 _VALID_BY_NAME: dict[str, Callable[[World], Any]] = {
     "agent": lambda w: w.agent,
+    "language": lambda w: "pt",
     "caller": lambda w: w.caller,
     "call": lambda w: w.call("verified"),
     "book": lambda w: w.book,
@@ -2221,12 +2222,14 @@ def _audit_instances() -> None:
         AuditConfig,
         AuditContext,
         AuditReport,
+        LintFinding,
         RuleEntry,
         Score,
         Scorecard,
         ScoreItem,
         SectionScore,
         audit,
+        lint,
     )
     from callflow.audit.engine import _replayed
     from callflow.audit.rulebook import RULEBOOK
@@ -2246,6 +2249,11 @@ def _audit_instances() -> None:
         )
     ]
     INSTANCES[ScoreItem] = [Value("Scorecard().items()[0]", lambda w: Scorecard().items()[0])]
+    INSTANCES[LintFinding] = [
+        Value(
+            "lint('I will try', language='en')[0]", lambda w: lint("I will try", language="en")[0]
+        )
+    ]
 
 
 _audit_instances()

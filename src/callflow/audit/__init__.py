@@ -11,6 +11,7 @@ See docs/transcripts.md and docs/audit.md.
 from callflow.audit._lines import OnError, Source, iter_transcripts, load_transcripts, read_jsonl
 from callflow.audit.config import LANGUAGES, AuditConfig, load_config
 from callflow.audit.engine import AuditContext, AuditReport, audit
+from callflow.audit.language import LintFinding, lint
 from callflow.audit.rulebook import RULEBOOK, Check, Looks, Rulebook, RuleEntry, Section
 from callflow.audit.scorecard import Score, Scorecard, ScoreItem, SectionScore, score_call
 from callflow.audit.transcript import (
@@ -37,6 +38,7 @@ __all__ = [
     "Context",
     "EndedBy",
     "Language",
+    "LintFinding",
     "Looks",
     "OnError",
     "Participant",
@@ -55,6 +57,7 @@ __all__ = [
     "Turn",
     "audit",
     "iter_transcripts",
+    "lint",
     "load_config",
     "load_transcripts",
     "read_jsonl",

@@ -45,6 +45,7 @@ from typing import Any
 
 import attrs
 
+from callflow.audit._matcher import MAX_PHRASE_CHARS, expand
 from callflow.audit.scorecard import Scorecard
 from callflow.errors import ConfigError, ValidationError
 from callflow.rules import RULES
@@ -107,6 +108,13 @@ def _phrases(value: object) -> Mapping[str, Mapping[str, tuple[str, ...]]]:
             for index, phrase in enumerate(listed):
                 if type(phrase) is not str or not phrase.strip():
                     raise ConfigError(f"{where}[{index}]", phrase, "must be non-empty text")
+                if len(phrase) > MAX_PHRASE_CHARS:
+                    reason = f"must be at most {MAX_PHRASE_CHARS} characters"
+                    raise ConfigError(f"{where}[{index}]", phrase, reason)
+                try:
+                    expand(phrase)
+                except ValidationError as error:
+                    raise ConfigError(f"{where}[{index}]", phrase, error.reason) from None
             table[language][code] = listed
     return table
 

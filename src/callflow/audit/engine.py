@@ -17,6 +17,7 @@ import attrs
 
 from callflow.audit import _catalogue  # noqa: F401  (describes every code)
 from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
+from callflow.audit import language as _language  # noqa: F401  (registers the language rules)
 from callflow.audit.config import LANGUAGES, AuditConfig
 from callflow.audit.rulebook import RULEBOOK, Rulebook
 from callflow.audit.scorecard import Score, score_call
