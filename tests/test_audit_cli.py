@@ -116,18 +116,19 @@ class TestScorecard:
     def test_text(self, scored: Path, capsys: pytest.CaptureFixture[str]) -> None:
         status, out, _ = run(capsys, str(scored))
         assert status == 1  # the exit status is the findings', not the score's
-        # rude: closing 75 (CF706 of its 4 items), the rest 100: (20*100+25*100+20*75)/65.
+        # rude: closing 75 (CF706 of its 4 items), the rest 100:
+        # (20*100 + 25*100 + 20*75 + 10*100) / 75 (greeting, resolution, closing, language).
         assert (
-            "  score 92.3, pass; sections: greeting and verification 100.0,"
+            "  score 93.3, pass; sections: greeting and verification 100.0,"
             " listening and control n/a, resolution and escalation 100.0,"
-            " hold and transfer n/a, closing 75.0, language n/a, documentation n/a"
+            " hold and transfer n/a, closing 75.0, language 100.0, documentation n/a"
         ) in out
         assert "  score 100.0, pass;" in out
-        assert "  score 84.6, fail (CF205 fails the call outright);" in out
-        assert "scorecard: 2 of 3 calls passed (66.7%), mean score 92.3" in out
-        assert "agent Giulia: 2 of 2 calls passed, mean score 96.2; most frequent: CF706 x1" in out
+        assert "  score 86.7, fail (CF205 fails the call outright);" in out
+        assert "scorecard: 2 of 3 calls passed (66.7%), mean score 93.3" in out
+        assert "agent Giulia: 2 of 2 calls passed, mean score 96.7; most frequent: CF706 x1" in out
         assert (
-            "calls naming no agent: 0 of 1 calls passed, mean score 84.6; most frequent: CF205 x1"
+            "calls naming no agent: 0 of 1 calls passed, mean score 86.7; most frequent: CF205 x1"
         ) in out
 
     def test_below_the_pass_mark(
@@ -137,7 +138,7 @@ class TestScorecard:
         config.write_text("[scorecard]\npass-mark = 95\n", encoding="utf-8")
         status, out, _ = run(capsys, "--config", str(config), str(scored))
         assert status == 1
-        assert "  score 92.3, fail (below 95);" in out
+        assert "  score 93.3, fail (below 95);" in out
         assert "scorecard: 1 of 3 calls passed (33.3%)" in out
 
     def test_json(self, scored: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,7 +146,7 @@ class TestScorecard:
         document = json.loads(out)
         assert status == 1
         rude = document["calls"][1]["score"]
-        assert rude["score"] == pytest.approx(6000 / 65)
+        assert rude["score"] == pytest.approx(7000 / 75)
         assert rude["passed"] is True
         assert rude["sections"]["closing"] == 75.0
         assert rude["sections"]["hold and transfer"] is None
@@ -161,7 +162,7 @@ class TestScorecard:
         summary = document["summary"]
         assert (summary["calls_scored"], summary["calls_passed"]) == (3, 2)
         assert summary["pass_rate"] == pytest.approx(2 / 3)
-        assert summary["mean_score"] == pytest.approx((100 + 6000 / 65 + 1100 / 13) / 3)
+        assert summary["mean_score"] == pytest.approx((100 + 7000 / 75 + 6500 / 75) / 3)
         assert [(a["agent"], a["calls"], a["calls_passed"]) for a in summary["agents"]] == [
             ("Giulia", 2, 2),
             (None, 1, 0),
@@ -276,13 +277,14 @@ HANGS_UP_AT_ONCE = [{"event": "answer", "at": 2}, {"event": "hang_up", "at": 5, 
 
 
 # Scores by hand: "good" 100; "rude" loses one of closing's four items (CF706):
-# (20 x 100 + 25 x 100 + 20 x 75) / 65 = 92.307692 (greeting, resolution, closing weights).
-SCORES = {"rude": 6000 / 65, "mean": round((100 + 6000 / 65) / 2, 6)}  # kept to 6 decimals
+# (20 x 100 + 25 x 100 + 20 x 75 + 10 x 100) / 75 = 93.333333 (greeting, resolution,
+# closing and language weights; the language items apply to the agent's words).
+SCORES = {"rude": 7000 / 75, "mean": pytest.approx((100 + 7000 / 75) / 2, abs=1e-6)}
 
 # The sections of a call with events and no hold, transfer or word rule to judge.
 CLEAN_SECTIONS = (
     "sections: greeting and verification 100.0, listening and control n/a, resolution and"
-    " escalation 100.0, hold and transfer n/a, closing 100.0, language n/a, documentation n/a"
+    " escalation 100.0, hold and transfer n/a, closing 100.0, language 100.0, documentation n/a"
 )
 
 
@@ -293,17 +295,17 @@ class TestOutputInFull:
             "good (phone, en, agent Giulia): no findings\n"
             f"  score 100.0, pass; {CLEAN_SECTIONS}\n"
             "rude (phone, en, agent Giulia): 1 finding\n"
-            # closing: 3 of its 4 items (CF701, CF702, CF705, CF706) kept; weights 20/25/20
-            "  score 92.3, pass; sections: greeting and verification 100.0, listening and"
+            # closing: 3 of its 4 items (CF701, CF702, CF705, CF706) kept; weights 20/25/20/10
+            "  score 93.3, pass; sections: greeting and verification 100.0, listening and"
             " control n/a, resolution and escalation 100.0, hold and transfer n/a,"
-            " closing 75.0, language n/a, documentation n/a\n"
+            " closing 75.0, language 100.0, documentation n/a\n"
             "  CF706 error turn 0: the agent hung up before the caller"
             ' "ACME IT, Giulia speaking."\n'
             "\n"
             "2 calls audited, 1 with findings, 1 findings; 0 unusable inputs\n"
-            "scorecard: 2 of 2 calls passed (100.0%), mean score 96.2\n"
+            "scorecard: 2 of 2 calls passed (100.0%), mean score 96.7\n"
             "most frequent: CF706 x1\n"
-            "agent Giulia: 2 of 2 calls passed, mean score 96.2; most frequent: CF706 x1\n",
+            "agent Giulia: 2 of 2 calls passed, mean score 96.7; most frequent: CF706 x1\n",
             "",
         )
 
@@ -317,18 +319,18 @@ class TestOutputInFull:
         assert out == (
             "anon (phone, en): 4 findings\n"
             # resolution: CF001 failed, CF405 kept (50); closing: CF701 kept of 4 (25)
-            "  score 57.7, fail (below 80); sections: greeting and verification 100.0,"
+            "  score 63.3, fail (below 80); sections: greeting and verification 100.0,"
             " listening and control n/a, resolution and escalation 50.0, hold and transfer"
-            " n/a, closing 25.0, language n/a, documentation n/a\n"
+            " n/a, closing 25.0, language 100.0, documentation n/a\n"
             "  CF001 error: 'hang_up' is not part of the procedure in stage GREETING\n"
             "  CF705 error: the call ended with no fix, assignment, answer or request done\n"
             "  CF702 error: the call ended without asking if there was anything else\n"
             "  CF706 error: the agent hung up before the caller\n"
             "\n"
             "1 calls audited, 1 with findings, 4 findings; 0 unusable inputs\n"
-            "scorecard: 0 of 1 calls passed (0.0%), mean score 57.7\n"
+            "scorecard: 0 of 1 calls passed (0.0%), mean score 63.3\n"
             "most frequent: CF001 x1, CF705 x1, CF702 x1, CF706 x1\n"
-            "calls naming no agent: 0 of 1 calls passed, mean score 57.7;"
+            "calls naming no agent: 0 of 1 calls passed, mean score 63.3;"
             " most frequent: CF001 x1, CF705 x1, CF702 x1, CF706 x1\n"
         )
 
