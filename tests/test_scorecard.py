@@ -401,3 +401,27 @@ class TestTheScore:
             Score(100.0, True, 80, (part,), (), (), ())  # a section missing
         with pytest.raises(ValidationError):
             ScoreItem("CF999", Section.GREETING, Severity.ERROR)
+
+
+class TestItemsFollowTheRulebook:
+    def test_a_check_registered_later_becomes_an_item_of_the_next_score(self) -> None:
+        """The items are worked out once per rulebook state: a new check is scored at once."""
+        book = Rulebook()
+        book.describe("CF702", looks_at=(Looks.EVENTS,), section=Section.CLOSING)
+        recorded = Transcript.from_dict(transcript(resolved_call()))
+        before = score_call(recorded, (), rulebook=book)
+        assert before.value is None  # nothing checked: nothing to score
+
+        @book.check("anything else", "CF702")
+        def anything_else(context: Any) -> list[Finding]:
+            return []
+
+        after = score_call(recorded, (), rulebook=book)
+        assert (after.value, after.section("closing").items) == (100.0, ("CF702",))
+
+    def test_the_codes_reported_decide_the_items_each_time(self) -> None:
+        recorded = Transcript.from_dict(transcript(resolved_call()))
+        everything = score_call(recorded, ())
+        closing_only = score_call(recorded, (), AuditConfig(select=("CF7",)))
+        assert len(everything.section("greeting").items) > 0
+        assert closing_only.section("greeting").items == ()

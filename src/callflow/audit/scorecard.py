@@ -50,7 +50,7 @@ import attrs
 
 from callflow.audit import _catalogue  # noqa: F401  (describes every code)
 from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
-from callflow.audit.rulebook import RULEBOOK, Looks, Rulebook, Section
+from callflow.audit.rulebook import RULEBOOK, Looks, Rulebook, RuleEntry, Section
 from callflow.audit.transcript import Transcript
 from callflow.errors import ConfigError, ValidationError
 from callflow.records import Finding
@@ -441,6 +441,39 @@ def _findings(value: object) -> tuple[Finding, ...]:
     return tuple(value)
 
 
+# The items a scorecard scores under a configuration, with their rule and occasion, worked
+# out once: they depend on the scorecard, the rulebook's checks and the codes reported,
+# not on the call (this was over half of an audit's time). Keyed by identity, with the
+# objects kept beside the plan so an identity is never reused while cached.
+_PLANS: dict[tuple[int, int, int, int, tuple[str, ...], tuple[str, ...]], tuple[object, ...]] = {}
+_MAX_PLANS = 64
+
+
+def _plan(
+    card: Scorecard, rulebook: Rulebook, config: "AuditConfig"
+) -> tuple[tuple[ScoreItem, RuleEntry, frozenset[str] | None], ...]:
+    key = (
+        id(card),
+        id(rulebook),
+        len(rulebook),
+        len(rulebook.checks),
+        config.select,
+        config.ignore,
+    )
+    cached = _PLANS.get(key)
+    if cached is not None and cached[0] is card and cached[1] is rulebook:
+        return cached[2]  # type: ignore[return-value]
+    plan = tuple(
+        (item, rulebook[item.code], card.occasion(item.code))
+        for item in card.items(rulebook)
+        if config.reports(item.code)
+    )
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = (card, rulebook, plan)
+    return plan
+
+
 def score_call(
     transcript: Transcript,
     findings: tuple[Finding, ...],
@@ -472,6 +505,8 @@ def score_call(
         config = AuditConfig()
     elif type(config) is not AuditConfig:
         raise ValidationError("config", config, "must be a callflow.audit.AuditConfig")
+    if type(rulebook) is not Rulebook:
+        raise ValidationError("rulebook", rulebook, "must be a callflow.audit.Rulebook")
     card = config.scorecard
     failed_codes = {finding.rule for finding in found}
     events = {event.event for event in transcript.events}
@@ -483,11 +518,7 @@ def score_call(
     lost: dict[Section, float] = dict.fromkeys(Section, 0.0)
     failed: list[ScoreItem] = []
     not_applicable: list[str] = []
-    for item in card.items(rulebook):
-        if not config.reports(item.code):
-            continue
-        entry = rulebook[item.code]
-        occasion = card.occasion(item.code)
+    for item, entry, occasion in _plan(card, rulebook, config):
         if transcript.channel not in entry.channels or (
             item.code not in failed_codes
             and (not entry.looks_at <= present or (occasion is not None and not occasion & events))
