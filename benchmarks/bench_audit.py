@@ -13,6 +13,9 @@ json.loads (baseline)
     parsing the lines and nothing else: no audit can be faster.
 Transcript.from_json
     parsing and checking every field, the events' arguments typed.
+audit of parsed calls
+    the audit alone, on transcripts read already (the issue's first target:
+    10,000 calls/s on one core).
 from_json + audit, one process
     the whole audit of this issue: events replayed through the procedure,
     every registered check, findings placed on turns.
@@ -61,6 +64,11 @@ def measure(count: int, repeat: int) -> dict[str, Any]:
     def read() -> object:
         return [Transcript.from_json(line) for line in lines]
 
+    transcripts = [Transcript.from_json(line) for line in lines]
+
+    def audited_parsed() -> object:
+        return [audit(transcript, config) for transcript in transcripts]
+
     def audited() -> object:
         return [audit(Transcript.from_json(line), config) for line in lines]
 
@@ -71,6 +79,7 @@ def measure(count: int, repeat: int) -> dict[str, Any]:
     rates = {
         "json.loads (baseline)": _best(parse, count, repeat),
         "Transcript.from_json": _best(read, count, repeat),
+        "audit of parsed calls, one process": _best(audited_parsed, count, repeat),
         "from_json + audit, one process": _best(audited, count, repeat),
         "from_json + audit, --jobs 2": _best(pooled, count, max(1, repeat // 2)),
     }

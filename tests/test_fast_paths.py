@@ -252,3 +252,50 @@ class TestPlainWriters:
             }
         )
         assert written(lambda: snap._payload_document(payload)) == expected
+
+
+turn_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=2**60),
+    st.floats(),
+    st.sampled_from(["agent", "caller", "system", "Agent", "", "hi", "caf\u00e9", "a\ud800b"]),
+    st.text(max_size=6),
+)
+
+
+class TestTurns:
+    """Turns are read at once (``Turn._read``) exactly as the constructor reads them."""
+
+    @given(st.dictionaries(st.sampled_from(["speaker", "text", "start", "end"]), turn_values))
+    def test_a_turn_is_read_as_the_constructor_reads_it(self, data: dict[str, Any]) -> None:
+        from callflow.audit import Turn
+
+        try:
+            expected: Turn | None = Turn(**data)
+        except (ValidationError, TypeError):
+            expected = None
+        read = Turn._read(data)
+        assert read == expected
+        if read is not None:
+            assert [type(getattr(read, name)) for name in ("start", "end")] == [
+                type(getattr(expected, name)) for name in ("start", "end")
+            ]
+
+    def test_a_refused_turn_is_named_by_the_reader(self) -> None:
+        from callflow.audit import Transcript
+        from callflow.errors import TranscriptError
+
+        document = {
+            "call_id": "c1",
+            "channel": "phone",
+            "language": "en",
+            "agent": {"name": "Bill"},
+            "caller": {"name": "Ana"},
+            "started_at": "2026-03-02T09:00:00+00:00",
+            "turns": [{"speaker": "agent", "text": "hello"}, {"speaker": "bot", "text": "hi"}],
+        }
+        with pytest.raises(TranscriptError) as raised:
+            Transcript.from_json(json.dumps(document))
+        assert raised.value.field == "turns[1].speaker"
+        assert raised.value.value == "bot"

@@ -66,17 +66,16 @@ _TURN_KEYS: Final = frozenset(attrs.fields_dict(Turn))
 
 
 def _turn(data: object, index: int) -> Turn:
-    """A turn; most are read by its own constructor, a refused one again by the codec.
+    """A turn; most are read by :meth:`Turn._read`, a refused one again by the codec.
 
-    Every check is the class's (the codec adds only the keys' and types' own),
-    so the codec's error, naming the field as every other part's does, is
-    the one reported.
+    ``Turn._read`` makes the class's own checks at once; the codec runs the
+    constructor (adding only the keys' and types' own checks), so its error,
+    naming the field as every other part's does, is the one reported.
     """
     if type(data) is dict and data.keys() <= _TURN_KEYS:
-        try:
-            return Turn(**data)
-        except (ValidationError, TypeError):  # TypeError: a required key missing
-            pass
+        read = Turn._read(data)
+        if read is not None:
+            return read
     turn: Turn = _structured(data, Turn, f"turns[{index}]")
     return turn
 

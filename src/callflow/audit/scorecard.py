@@ -44,13 +44,13 @@ callflow.errors.ConfigError: 'weights.hold' must be a number from 0 to 1000000 (
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from callflow.audit import _catalogue  # noqa: F401  (describes every code)
 from callflow.audit import checks as _checks  # noqa: F401  (registers the checks)
-from callflow.audit.rulebook import RULEBOOK, Looks, Rulebook, RuleEntry, Section
+from callflow.audit.rulebook import RULEBOOK, Looks, Rulebook, Section
 from callflow.audit.transcript import Transcript
 from callflow.errors import ConfigError, ValidationError
 from callflow.records import Finding
@@ -447,11 +447,22 @@ def _findings(value: object) -> tuple[Finding, ...]:
 # objects kept beside the plan so an identity is never reused while cached.
 _PLANS: dict[tuple[int, int, int, int, tuple[str, ...], tuple[str, ...]], tuple[object, ...]] = {}
 _MAX_PLANS = 64
+_SECTIONS = tuple(Section)
 
 
-def _plan(
-    card: Scorecard, rulebook: Rulebook, config: "AuditConfig"
-) -> tuple[tuple[ScoreItem, RuleEntry, frozenset[str] | None], ...]:
+@attrs.frozen
+class _Planned:
+    """One item as the scorer walks it: what decides whether it applies, and what it costs."""
+
+    item: ScoreItem
+    section: int  # the section's position in :class:`Section`
+    channels: frozenset[str]
+    looks_at: frozenset[Looks]
+    occasion: frozenset[str] | None
+    cost: float  # what a failure of it loses
+
+
+def _plan(card: Scorecard, rulebook: Rulebook, config: "AuditConfig") -> tuple[_Planned, ...]:
     key = (
         id(card),
         id(rulebook),
@@ -464,14 +475,42 @@ def _plan(
     if cached is not None and cached[0] is card and cached[1] is rulebook:
         return cached[2]  # type: ignore[return-value]
     plan = tuple(
-        (item, rulebook[item.code], card.occasion(item.code))
+        _Planned(
+            item,
+            _SECTIONS.index(item.section),
+            frozenset(entry.channels),
+            frozenset(entry.looks_at),
+            card.occasion(item.code),
+            1.0 if item.severity is Severity.ERROR else card.warning_cost,
+        )
         for item in card.items(rulebook)
         if config.reports(item.code)
+        for entry in (rulebook[item.code],)
     )
     if len(_PLANS) >= _MAX_PLANS:
         _PLANS.clear()
     _PLANS[key] = (card, rulebook, plan)
     return plan
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_T = TypeVar("_T")
+
+
+def _made(cls: type[_T], *values: object) -> _T:
+    """An instance of the frozen attrs class ``cls`` from values the scorer made itself.
+
+    Its validators would only check again what the scorer just worked out
+    (every code catalogued, every section in order), and they cost more
+    than the scoring: so they are skipped here, and only here.
+    """
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))  # type: ignore[arg-type]
+    instance = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(instance, name, value)
+    return instance
 
 
 def score_call(
@@ -513,48 +552,54 @@ def score_call(
     spoken = any(t.speaker == "agent" and has_words(t.text) for t in transcript.turns)
     present = {Looks.METADATA} | ({Looks.EVENTS} if events else set())
     present |= {Looks.AGENT_TURNS} if spoken else set()
+    channel = transcript.channel
 
-    applicable: dict[Section, list[str]] = {section: [] for section in Section}
-    lost: dict[Section, float] = dict.fromkeys(Section, 0.0)
-    failed: list[ScoreItem] = []
+    count = len(_SECTIONS)
+    applicable: list[list[str]] = [[] for _ in range(count)]
+    lost = [0.0] * count
+    failed: list[_Planned] = []
     not_applicable: list[str] = []
-    for item, entry, occasion in _plan(card, rulebook, config):
-        if transcript.channel not in entry.channels or (
-            item.code not in failed_codes
-            and (not entry.looks_at <= present or (occasion is not None and not occasion & events))
+    for planned in _plan(card, rulebook, config):
+        code = planned.item.code
+        if code in failed_codes:
+            if channel not in planned.channels:
+                not_applicable.append(code)
+                continue
+            failed.append(planned)
+            lost[planned.section] += planned.cost
+        elif (
+            channel not in planned.channels
+            or not planned.looks_at <= present
+            or (planned.occasion is not None and planned.occasion.isdisjoint(events))
         ):
-            not_applicable.append(item.code)
+            not_applicable.append(code)
             continue
-        applicable[item.section].append(item.code)
-        if item.code in failed_codes:
-            failed.append(item)
-            lost[item.section] += 1.0 if item.severity is Severity.ERROR else card.warning_cost
+        applicable[planned.section].append(code)
 
     sections = []
     weighted = total_weight = 0.0
-    for section in Section:
-        codes = applicable[section]
+    for position, section in enumerate(_SECTIONS):
+        codes = applicable[position]
+        weight = card.weights[section]
         value = None
         if codes:
-            value = round(100 * (len(codes) - lost[section]) / len(codes), _DECIMALS)
-            weight = card.weights[section]
+            value = round(100 * (len(codes) - lost[position]) / len(codes), _DECIMALS)
             weighted += weight * value
             total_weight += weight
-        failed_here = tuple(item.code for item in failed if item.section is section)
-        sections.append(
-            SectionScore(section, card.weights[section], value, tuple(codes), failed_here)
-        )
+        failed_here = tuple(p.item.code for p in failed if p.section == position)
+        sections.append(_made(SectionScore, section, weight, value, tuple(codes), failed_here))
     total = round(weighted / total_weight, _DECIMALS) if total_weight > 0 else None
     if total is not None and not math.isfinite(total):  # pragma: no cover  (weights are bounded)
         total = None
-    outright = tuple(item.code for item in failed if item.code in card.fail_outright)
+    outright = tuple(p.item.code for p in failed if p.item.code in card.fail_outright)
     passed = total is not None and total >= card.pass_mark and not outright
-    return Score(
+    return _made(
+        Score,
         total,
         passed,
         card.pass_mark,
         tuple(sections),
-        tuple(failed),
+        tuple(p.item for p in failed),
         outright,
         tuple(not_applicable),
     )
