@@ -89,6 +89,26 @@ class TestEachRuleInEachLanguage:
             assert set(compiled(language).phrases) == set(LANGUAGE_CODES)
 
 
+# What an agent says in the course of good work, close to a rule's words: the
+# problem restated, an expected message, a lookup. None of it is a finding.
+WORK_SENTENCES = [
+    ("pt", "Vou procurar o seu pedido no sistema."),
+    ("es", "Su impresora no se puede conectar a la red, ¿verdad?"),
+    ("es", "El técnico debió haberlo revisado ayer."),
+    ("it", "La stampante non si può collegare alla rete?"),
+    ("it", "Lei doveva ricevere un'e-mail di conferma."),
+    ("fr", "Vous deviez recevoir un e-mail de confirmation."),
+    ("fr", "On ne peut pas se connecter depuis ce matin, c'est bien ça ?"),
+    ("fr", "Le message dit : impossible de se connecter au serveur."),
+]
+
+
+class TestWorkIsNotAFinding:
+    @pytest.mark.parametrize(("language", "sentence"), WORK_SENTENCES)
+    def test_a_sentence_of_good_work_is_not_flagged(self, language: str, sentence: str) -> None:
+        assert _said(sentence, language) == []
+
+
 class TestMatching:
     def test_evidence_is_the_words_as_said(self) -> None:
         assert _said("NÃO É POSSÍVEL, sinto muito.", "pt") == [("CF804", "NÃO É POSSÍVEL")]

@@ -87,12 +87,17 @@ MODULES: Mapping[str, tuple[str, ...]] = {
     "audit.checks": ("tests/test_audit.py", "tests/test_rulebook.py", "docs/audit.md"),
     "audit.engine": ("tests/test_audit.py", "docs/audit.md"),
     "audit.cli": ("tests/test_audit_cli.py",),
-    "audit._documents": ("tests/test_transcript.py", "docs/transcripts.md"),
-    "audit._parts": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit._documents": (
+        "tests/test_transcript.py",
+        "tests/test_fast_paths.py",
+        "docs/transcripts.md",
+    ),
+    "audit._parts": ("tests/test_transcript.py", "tests/test_fast_paths.py", "docs/transcripts.md"),
     "audit.transcript": ("tests/test_transcript.py", "docs/transcripts.md"),
     "audit._lines": ("tests/test_transcript.py", "docs/transcripts.md"),
     "audit._arguments": ("tests/test_transcript.py", "docs/transcripts.md"),
     "audit._fields": ("tests/test_transcript.py", "docs/transcripts.md"),
+    "audit.scorecard": ("tests/test_scorecard.py", "docs/audit.md"),
 }
 """Each module of ``src/callflow`` that is mutation-tested, with its own test files."""
 
