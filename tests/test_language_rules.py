@@ -92,6 +92,8 @@ class TestEachRuleInEachLanguage:
 # What an agent says in the course of good work, close to a rule's words: the
 # problem restated, an expected message, a lookup. None of it is a finding.
 WORK_SENTENCES = [
+    ("en", "You should have received a text message with the code."),
+    ("en", "You should have it by Friday at noon."),
     ("pt", "Vou procurar o seu pedido no sistema."),
     ("es", "Su impresora no se puede conectar a la red, ¿verdad?"),
     ("es", "El técnico debió haberlo revisado ayer."),
